@@ -1,0 +1,30 @@
+// Unit tests: pure functions and in-process parts. Integration tests: real
+// Slurm (and sshd) started by scripts/slurm/start.sh before jest runs.
+const tsJest = [
+  'ts-jest',
+  { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: false }
+];
+
+const common = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/server'],
+  transform: { '^.+\\.tsx?$': tsJest },
+  // the built labextension has a package.json of the same name
+  modulePathIgnorePatterns: ['<rootDir>/jupyterlab_hpc/', '<rootDir>/lib/']
+};
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts']
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      slowTestThreshold: 30
+    }
+  ]
+};

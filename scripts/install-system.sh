@@ -1,0 +1,30 @@
+#!/bin/bash
+# Install the Debian packages the test fixture and the browser tests need.
+# Idempotent and quiet: when every package is already installed it prints nothing
+# and returns at once (no apt-get update, no network). Run as root.
+set -euo pipefail
+
+PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps)
+
+log() { echo "[install-system] $*" >&2; }
+
+# installed PKG: dpkg knows the package as fully installed (not just "config-files")
+installed() {
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+[ "$(id -u)" = 0 ] || { log "ERROR: missing ${missing[*]}; run as root to install them"; exit 1; }
+
+export DEBIAN_FRONTEND=noninteractive
+# Wait for a concurrent apt/dpkg (e.g. an image build step) instead of failing on its lock.
+APT_OPTS=(-q -y -o DPkg::Lock::Timeout=600)
+log "installing: ${missing[*]}"
+apt-get "${APT_OPTS[@]}" update >&2
+apt-get "${APT_OPTS[@]}" install "${missing[@]}" >&2
+log "done"

@@ -1,0 +1,60 @@
+import Fastify, { FastifyError, FastifyInstance } from 'fastify';
+import { hasToken } from './auth';
+import { ClusterRegistry } from './clusters';
+import { clusterRoutes } from './routes/clusters';
+import { jobRoutes } from './routes/jobs';
+import { Hub, registerHub } from './ws';
+import { SlurmError } from './slurm/errors';
+import { TransportError } from './runners/types';
+
+export const VERSION = '0.1.0';
+
+export interface AppDeps {
+  token: string;
+  registry: ClusterRegistry;
+  /** Called on every authenticated request (keeps an idle companion alive). */
+  onActivity?: () => void;
+  logger?: boolean;
+}
+
+/** Builds the companion's HTTP app; `main.ts` only listens and shuts down. */
+export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+
+  // Every route, WebSocket upgrades included, needs the companion's token.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!hasToken(request.headers.authorization, deps.token)) {
+      return reply.code(401).send({ error: 'missing or invalid companion token' });
+    }
+    deps.onActivity?.();
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return reply.code(400).send({ error: error.message });
+    }
+    if (error instanceof SlurmError) {
+      return reply.code(502).send({ error: error.message, command: error.command });
+    }
+    if (error instanceof TransportError) {
+      return reply.code(502).send({ error: error.message });
+    }
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) {
+      // The full error stays in the companion's log; the client gets a clear line.
+      request.log.error(error);
+      console.error(error);
+    }
+    return reply.code(status).send({ error: error.message || 'internal error' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  app.get('/api/health', async () => ({ ok: true, pid: process.pid, version: VERSION }));
+  clusterRoutes(app, deps.registry);
+  jobRoutes(app, deps.registry);
+  const hub = registerHub(app, deps.registry);
+  return Object.assign(app, { hub });
+}

@@ -1,0 +1,109 @@
+import { userInfo } from 'node:os';
+import { ClusterConfig } from './config';
+import { QueuePoller, createQueuePoller } from './poller';
+import { CommandRunner } from './runners/types';
+import { SlurmAdapter, createSlurmAdapter } from './slurm/adapter';
+import { Partition } from './slurm/sinfo';
+import { cached } from './util/cached';
+
+export interface ClusterStatus {
+  name: string;
+  transport: string;
+  status: 'ok' | 'error';
+  /** Slurm's (or the transport's) own message when status is 'error'. */
+  error?: string;
+  partitions: Partition[];
+  updatedAt: string;
+}
+
+export interface Cluster {
+  readonly config: ClusterConfig;
+  readonly runner: CommandRunner;
+  readonly slurm: SlurmAdapter;
+  /** Whose jobs are "my jobs" on this cluster. */
+  readonly user: string;
+  /** The shared squeue poll of this cluster. */
+  readonly queue: QueuePoller;
+  /** Partitions and node counts, shared by every caller for a short while. */
+  status(): Promise<ClusterStatus>;
+}
+
+export interface ClusterRegistry {
+  list(): Cluster[];
+  get(name: string): Cluster | undefined;
+  /** Replaces the user's clusters (from the Lab settings); same names win over the admin's. */
+  setUserClusters(clusters: ClusterConfig[]): void;
+  close(): Promise<void>;
+}
+
+export interface ClusterRegistryDeps {
+  adminClusters: ClusterConfig[];
+  createRunner: (config: ClusterConfig) => CommandRunner;
+  statusTtlMs?: number;
+  pollIntervalMs?: number;
+  /** Longest wait between polls of a failing cluster. */
+  pollMaxBackoffMs?: number;
+}
+
+export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistry {
+  const statusTtlMs = deps.statusTtlMs ?? 2_000;
+  let clusters = new Map<string, Cluster>();
+
+  function makeCluster(config: ClusterConfig): Cluster {
+    const runner = deps.createRunner(config);
+    const slurm = createSlurmAdapter(runner, { binDir: config.slurmBinDir });
+    const queue = createQueuePoller({
+      fetch: () => slurm.queue(),
+      intervalMs: deps.pollIntervalMs ?? 5_000,
+      maxBackoffMs: deps.pollMaxBackoffMs
+    });
+    const user = (config.transport === 'ssh' && config.user) || userInfo().username;
+    const status = cached(async (): Promise<ClusterStatus> => {
+      const base = { name: config.name, transport: config.transport ?? 'local' };
+      try {
+        const partitions = await slurm.partitions();
+        return { ...base, status: 'ok', partitions, updatedAt: new Date().toISOString() };
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        return { ...base, status: 'error', error, partitions: [], updatedAt: new Date().toISOString() };
+      }
+    }, statusTtlMs);
+    return { config, runner, slurm, user, queue, status };
+  }
+
+  function apply(configs: ClusterConfig[]): void {
+    const next = new Map<string, Cluster>();
+    for (const config of configs) {
+      const old = clusters.get(config.name);
+      // Keep warm connections of clusters whose configuration did not change.
+      next.set(config.name, old && JSON.stringify(old.config) === JSON.stringify(config) ? old : makeCluster(config));
+    }
+    for (const [name, old] of clusters) {
+      if (next.get(name) !== old) {
+        old.queue.dispose();
+        void old.runner.close().catch(() => undefined);
+      }
+    }
+    clusters = next;
+  }
+
+  apply(deps.adminClusters);
+
+  return {
+    list: () => [...clusters.values()],
+    get: name => clusters.get(name),
+    setUserClusters(user) {
+      const merged = new Map(deps.adminClusters.map(c => [c.name, c] as const));
+      for (const c of user) {
+        merged.set(c.name, c);
+      }
+      apply([...merged.values()]);
+    },
+    async close() {
+      for (const c of clusters.values()) {
+        c.queue.dispose();
+      }
+      await Promise.all([...clusters.values()].map(c => c.runner.close()));
+    }
+  };
+}

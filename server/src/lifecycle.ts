@@ -1,0 +1,48 @@
+/**
+ * When the companion should stop on its own: its parent (the Jupyter server or
+ * kernel that started it) is gone, or nobody used it for `idleTimeoutMs`.
+ */
+export interface LifecycleOptions {
+  parentPid?: number;
+  idleTimeoutMs: number;
+  /** Something still needs the companion even without requests (e.g. an open WebSocket). */
+  busy?: () => boolean;
+  onStop: (reason: string) => void;
+  checkEveryMs?: number;
+}
+
+export interface Lifecycle {
+  touch(): void;
+  dispose(): void;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function watchLifecycle(options: LifecycleOptions): Lifecycle {
+  let lastActivity = Date.now();
+  const timer = setInterval(() => {
+    if (options.parentPid && !isAlive(options.parentPid)) {
+      options.onStop(`parent process ${options.parentPid} is gone`);
+    } else if (
+      options.idleTimeoutMs > 0 &&
+      Date.now() - lastActivity > options.idleTimeoutMs &&
+      !(options.busy?.() ?? false)
+    ) {
+      options.onStop(`idle for ${Math.round(options.idleTimeoutMs / 1000)} s`);
+    }
+  }, options.checkEveryMs ?? 2_000);
+  timer.unref();
+  return {
+    touch: () => {
+      lastActivity = Date.now();
+    },
+    dispose: () => clearInterval(timer)
+  };
+}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { buildApp } from './app';
+import { createClusterRegistry } from './clusters';
+import { loadConfigFile } from './config';
+import { connectionFilePath, newToken, removeConnectionFile, writeConnectionFile } from './connection-file';
+import { watchLifecycle } from './lifecycle';
+import { createRunner } from './runners';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'runtime-dir': { type: 'string' },
+      'parent-pid': { type: 'string' },
+      config: { type: 'string' },
+      'idle-timeout': { type: 'string', default: '3600' }
+    }
+  });
+  const runtimeDir = values['runtime-dir'];
+  if (!runtimeDir) {
+    throw new Error('--runtime-dir is required');
+  }
+  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  const config = loadConfigFile(values.config);
+  const token = newToken();
+  const registry = createClusterRegistry({
+    adminClusters: config.clusters,
+    createRunner,
+    pollIntervalMs: config.pollInterval * 1000
+  });
+
+  let stopping = false;
+  const file = connectionFilePath(runtimeDir);
+  const lifecycle = watchLifecycle({
+    parentPid: values['parent-pid'] ? Number(values['parent-pid']) : undefined,
+    idleTimeoutMs: Number(values['idle-timeout']) * 1000,
+    // an open sidebar (WebSocket) keeps the companion alive without requests
+    busy: () => app.hub.connections > 0,
+    onStop: reason => void stop(reason)
+  });
+  const app = buildApp({ token, registry, onActivity: () => lifecycle.touch() });
+
+  async function stop(reason: string): Promise<void> {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    console.log(`jupyterlab-hpc companion ${process.pid} stopping: ${reason}`);
+    lifecycle.dispose();
+    removeConnectionFile(file);
+    const force = setTimeout(() => process.exit(0), 5_000);
+    force.unref();
+    await app.close().catch(() => undefined);
+    await registry.close().catch(() => undefined);
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGHUP', () => void stop('SIGHUP'));
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') {
+    throw new Error('the companion is not listening on a TCP port');
+  }
+  writeConnectionFile(file, {
+    version: 1,
+    hostname: hostname(),
+    pid: process.pid,
+    port: address.port,
+    url: `http://127.0.0.1:${address.port}`,
+    token,
+    started: new Date().toISOString()
+  });
+  console.log(`jupyterlab-hpc companion ${process.pid} listening on 127.0.0.1:${address.port}`);
+}
+
+main().catch(e => {
+  console.error(`jupyterlab-hpc companion failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

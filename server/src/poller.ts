@@ -1,0 +1,227 @@
+import { FINAL_STATES, JOB_FIELD_NAMES, recordFields, recordId, splitRecords } from './slurm/squeue';
+
+/**
+ * One poll loop per cluster, shared by every subscriber (all browser tabs,
+ * the magics): one squeue per interval whatever the number of views, none
+ * when nobody watches. Subscribers get the full snapshot once, then diffs.
+ */
+export type QueueStatus = 'ok' | 'error' | 'stale';
+
+export interface QueueState {
+  status: QueueStatus;
+  /** Slurm's (or the transport's) message while status is not 'ok'. */
+  error?: string;
+  /** When the last successful squeue finished. */
+  updatedAt?: string;
+  version: number;
+}
+
+export interface QueueSnapshot extends QueueState {
+  fields: readonly string[];
+  rows: string[][];
+}
+
+export interface QueueDiff extends QueueState {
+  added: string[][];
+  changed: string[][];
+  removed: string[];
+}
+
+/** A job of the watched queue reached a final state or left the queue. */
+export interface JobEndedEvent {
+  id: string;
+  name: string;
+  user: string;
+  /** The final state, or '' when the job left the queue before we saw one. */
+  state: string;
+}
+
+export interface QueueListener {
+  diff(diff: QueueDiff): void;
+  ended?(events: JobEndedEvent[]): void;
+}
+
+export interface QueuePoller {
+  subscribe(listener: QueueListener): { snapshot: Promise<QueueSnapshot>; unsubscribe(): void };
+  /** The current snapshot; polls first only when it is older than one interval. */
+  snapshot(): Promise<QueueSnapshot>;
+  /** Poll now (after an action), sharing a poll already under way. */
+  refresh(): Promise<void>;
+  readonly subscribers: number;
+  dispose(): void;
+}
+
+export interface QueuePollerOptions {
+  fetch: () => Promise<string>;
+  intervalMs: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+const F_STATE = JOB_FIELD_NAMES.indexOf('state');
+const F_NAME = JOB_FIELD_NAMES.indexOf('name');
+const F_USER = JOB_FIELD_NAMES.indexOf('user');
+
+function stateOf(record: string): string {
+  return recordFields(record)[F_STATE];
+}
+
+export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
+  const now = options.now ?? Date.now;
+  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const listeners = new Set<QueueListener>();
+  let records = new Map<string, string>();
+  let state: QueueState = { status: 'stale', version: 0 };
+  let lastPollAt = -Infinity;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let disposed = false;
+
+  function snapshotNow(): QueueSnapshot {
+    const rows: string[][] = [];
+    for (const record of records.values()) {
+      rows.push(recordFields(record));
+    }
+    return { ...state, fields: JOB_FIELD_NAMES, rows };
+  }
+
+  async function pollOnce(): Promise<void> {
+    let output: string;
+    // squeue may take many seconds to fail when slurmctld is down: say the
+    // view is stale as soon as a poll outlives one interval.
+    const started = now();
+    const staleTimer = setTimeout(() => {
+      if (state.status === 'ok') {
+        const s = Math.round((now() - started) / 1000);
+        state = { ...state, status: 'stale', error: `Slurm has not answered for ${s} s` };
+        emit({ ...state, added: [], changed: [], removed: [] }, []);
+      }
+    }, options.intervalMs);
+    staleTimer.unref?.();
+    try {
+      output = await options.fetch();
+    } catch (e) {
+      failures += 1;
+      const error = e instanceof Error ? e.message : String(e);
+      const changed = state.status === 'ok' || state.error !== error;
+      state = { ...state, status: 'error', error };
+      if (changed) {
+        emit({ ...state, version: state.version, added: [], changed: [], removed: [] }, []);
+      }
+      return;
+    } finally {
+      clearTimeout(staleTimer);
+      lastPollAt = now();
+    }
+    failures = 0;
+    let next: Map<string, string>;
+    try {
+      next = new Map(splitRecords(output).map(r => [recordId(r), r] as const));
+    } catch (e) {
+      state = { ...state, status: 'error', error: e instanceof Error ? e.message : String(e) };
+      return;
+    }
+    const added: string[][] = [];
+    const changed: string[][] = [];
+    const removed: string[] = [];
+    const ended: JobEndedEvent[] = [];
+    for (const [id, record] of next) {
+      const old = records.get(id);
+      if (old === undefined) {
+        added.push(recordFields(record));
+      } else if (old !== record) {
+        const fields = recordFields(record);
+        changed.push(fields);
+        if (FINAL_STATES.has(fields[F_STATE]) && !FINAL_STATES.has(stateOf(old))) {
+          ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
+        }
+      }
+    }
+    for (const [id, old] of records) {
+      if (!next.has(id)) {
+        removed.push(id);
+        const fields = recordFields(old);
+        if (!FINAL_STATES.has(fields[F_STATE])) {
+          ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: '' });
+        }
+      }
+    }
+    const recovered = state.status !== 'ok';
+    records = next;
+    const first = state.version === 0;
+    state = { status: 'ok', updatedAt: new Date(now()).toISOString(), version: state.version + 1 };
+    if (added.length || changed.length || removed.length || recovered) {
+      // the first poll has nothing to compare with: no "ended" events from it
+      emit({ ...state, added, changed, removed }, first ? [] : ended);
+    }
+  }
+
+  function emit(diff: QueueDiff, ended: JobEndedEvent[]): void {
+    for (const l of listeners) {
+      l.diff(diff);
+      if (ended.length) {
+        l.ended?.(ended);
+      }
+    }
+  }
+
+  function poll(): Promise<void> {
+    inFlight ??= pollOnce().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  function schedule(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    if (disposed || listeners.size === 0) {
+      return;
+    }
+    const delay = failures ? Math.min(maxBackoffMs, options.intervalMs * 2 ** (failures - 1)) : options.intervalMs;
+    timer = setTimeout(() => void poll().finally(schedule), delay);
+    timer.unref?.();
+  }
+
+  async function snapshot(): Promise<QueueSnapshot> {
+    if (inFlight) {
+      await inFlight;
+    } else if (now() - lastPollAt >= options.intervalMs || state.version === 0) {
+      await poll();
+    }
+    return snapshotNow();
+  }
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (listeners.size === 1) {
+        schedule();
+      }
+      return {
+        snapshot: snapshot(),
+        unsubscribe() {
+          listeners.delete(listener);
+          if (listeners.size === 0) {
+            clearTimeout(timer);
+            timer = undefined;
+          }
+        }
+      };
+    },
+    snapshot,
+    async refresh() {
+      await poll();
+      schedule();
+    },
+    get subscribers() {
+      return listeners.size;
+    },
+    dispose() {
+      disposed = true;
+      listeners.clear();
+      clearTimeout(timer);
+    }
+  };
+}

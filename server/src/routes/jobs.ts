@@ -1,0 +1,94 @@
+import { FastifyInstance, FastifyReply } from 'fastify';
+import { Cluster, ClusterRegistry } from '../clusters';
+import { JobAction } from '../slurm/adapter';
+import { JOB_FIELD_NAMES, toJob } from '../slurm/squeue';
+
+const F_USER = JOB_FIELD_NAMES.indexOf('user');
+
+const nameParam = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string' }, id: { type: 'string' } }
+} as const;
+
+function cluster(registry: ClusterRegistry, name: string, reply: FastifyReply): Cluster | undefined {
+  const c = registry.get(name);
+  if (!c) {
+    void reply.code(404).send({ error: `no cluster named ${JSON.stringify(name)}` });
+  }
+  return c;
+}
+
+/** REST for scripts and the magics; the sidebar uses the WebSocket for live diffs. */
+export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void {
+  app.get(
+    '/api/clusters/:name/jobs',
+    {
+      schema: {
+        params: nameParam,
+        querystring: {
+          type: 'object',
+          properties: {
+            all: { type: 'boolean', default: false },
+            user: { type: 'string' },
+            format: { enum: ['rows', 'objects'], default: 'rows' }
+          }
+        }
+      }
+    },
+    async (request, reply) => {
+      const { name } = request.params as { name: string };
+      const q = request.query as { all: boolean; user?: string; format: 'rows' | 'objects' };
+      const c = cluster(registry, name, reply);
+      if (!c) {
+        return reply;
+      }
+      const snap = await c.queue.snapshot();
+      const user = q.user ?? (q.all ? undefined : c.user);
+      const rows = user ? snap.rows.filter(r => r[F_USER] === user) : snap.rows;
+      const { fields, ...state } = snap;
+      return q.format === 'objects'
+        ? { cluster: name, ...state, jobs: rows.map(toJob) }
+        : { cluster: name, ...state, fields, rows };
+    }
+  );
+
+  app.get('/api/clusters/:name/jobs/:id', { schema: { params: nameParam } }, async (request, reply) => {
+    const { name, id } = request.params as { name: string; id: string };
+    const c = cluster(registry, name, reply);
+    if (!c) {
+      return reply;
+    }
+    return { cluster: name, jobs: await c.slurm.showJob(id) };
+  });
+
+  app.post(
+    '/api/clusters/:name/jobs/actions',
+    {
+      schema: {
+        params: nameParam,
+        body: {
+          type: 'object',
+          required: ['action', 'ids'],
+          additionalProperties: false,
+          properties: {
+            action: { enum: ['cancel', 'hold', 'release'] },
+            ids: { type: 'array', minItems: 1, maxItems: 10000, items: { type: 'string', maxLength: 64 } }
+          }
+        }
+      }
+    },
+    async (request, reply) => {
+      const { name } = request.params as { name: string };
+      const { action, ids } = request.body as { action: JobAction; ids: string[] };
+      const c = cluster(registry, name, reply);
+      if (!c) {
+        return reply;
+      }
+      await c.slurm.jobAction(action, ids);
+      // everyone watching sees the effect now, not one interval later
+      void c.queue.refresh().catch(() => undefined);
+      return { ok: true, action, ids };
+    }
+  );
+}

@@ -1,0 +1,54 @@
+import { posix } from 'node:path';
+import { CommandRunner } from '../runners/types';
+import { ABORT_ON_RETRY, checkResult } from './errors';
+import { assertJobIds } from './jobids';
+import { parseScontrolShowJob, scontrolShowJobArgv } from './scontrol';
+import { Partition, parseSinfoPartitions, sinfoPartitionsArgv } from './sinfo';
+import { SqueueQuery, squeueArgv } from './squeue';
+
+export type JobAction = 'cancel' | 'hold' | 'release';
+
+/** Everything the companion asks of Slurm, whatever the transport. */
+export interface SlurmAdapter {
+  partitions(): Promise<Partition[]>;
+  /** Raw delimited squeue output: the poller splits and diffs it itself. */
+  queue(query?: SqueueQuery): Promise<string>;
+  jobAction(action: JobAction, ids: string[]): Promise<void>;
+  showJob(id: string): Promise<Array<Record<string, string>>>;
+}
+
+export interface SlurmAdapterOptions {
+  /** Directory of the Slurm client commands; PATH lookup when absent. */
+  binDir?: string;
+  timeoutMs?: number;
+}
+
+export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterOptions = {}): SlurmAdapter {
+  const bin = (name: string): string => (options.binDir ? posix.join(options.binDir, name) : name);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+
+  async function run(argv: string[]): Promise<string> {
+    const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY });
+    return checkResult(posix.basename(argv[0]), result);
+  }
+
+  return {
+    async partitions() {
+      return parseSinfoPartitions(await run(sinfoPartitionsArgv(bin('sinfo'))));
+    },
+    queue(query) {
+      return run(squeueArgv(bin('squeue'), query));
+    },
+    async jobAction(action, ids) {
+      assertJobIds(ids);
+      // '--' ends the options: ids are validated, and this keeps it so.
+      const argv =
+        action === 'cancel' ? [bin('scancel'), '--', ...ids] : [bin('scontrol'), action, ids.join(',')];
+      await run(argv);
+    },
+    async showJob(id) {
+      assertJobIds([id]);
+      return parseScontrolShowJob(await run(scontrolShowJobArgv(id, bin('scontrol'))));
+    }
+  };
+}

@@ -1,0 +1,136 @@
+import websocket from '@fastify/websocket';
+import { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { Cluster, ClusterRegistry } from './clusters';
+import { JobEndedEvent, QueueDiff, QueueSnapshot } from './poller';
+import { JOB_FIELD_NAMES } from './slurm/squeue';
+
+/**
+ * The sidebar's live channel: `{type:'subscribe', cluster, all?}` gives a
+ * snapshot then diffs of that cluster's shared poll; job-ended events go to
+ * exactly one connection that asked for notifications, so several open tabs
+ * notify once.
+ */
+type ClientMessage =
+  | { type: 'subscribe'; cluster: string; all?: boolean }
+  | { type: 'unsubscribe'; cluster: string }
+  | { type: 'notifications'; enabled: boolean };
+
+const F_USER = JOB_FIELD_NAMES.indexOf('user');
+
+interface Connection {
+  socket: WebSocket;
+  subscriptions: Map<string, () => void>;
+}
+
+export interface Hub {
+  readonly connections: number;
+}
+
+export function registerHub(app: FastifyInstance, registry: ClusterRegistry): Hub {
+  const connections = new Set<Connection>();
+  const notifiers = new Set<Connection>();
+
+  function send(conn: Connection, message: object): void {
+    if (conn.socket.readyState === conn.socket.OPEN) {
+      conn.socket.send(JSON.stringify(message));
+    }
+  }
+
+  /** The one connection that shows notifications for a cluster: the oldest subscribed notifier. */
+  function notificationOwner(cluster: string): Connection | undefined {
+    for (const conn of notifiers) {
+      if (conn.subscriptions.has(cluster)) {
+        return conn;
+      }
+    }
+    return undefined;
+  }
+
+  function subscribe(conn: Connection, cluster: Cluster, all: boolean): void {
+    conn.subscriptions.get(cluster.config.name)?.();
+    const name = cluster.config.name;
+    const mine = (row: string[]) => all || row[F_USER] === cluster.user;
+    let ready = false;
+    const pending: QueueDiff[] = [];
+    const deliver = (diff: QueueDiff) =>
+      send(conn, {
+        type: 'diff',
+        cluster: name,
+        ...diff,
+        added: diff.added.filter(mine),
+        changed: diff.changed.filter(mine)
+      });
+    const sub = cluster.queue.subscribe({
+      diff: diff => (ready ? deliver(diff) : pending.push(diff)),
+      ended: (events: JobEndedEvent[]) => {
+        const own = events.filter(e => e.user === cluster.user);
+        if (own.length && notificationOwner(name) === conn) {
+          send(conn, { type: 'job-ended', cluster: name, events: own });
+        }
+      }
+    });
+    conn.subscriptions.set(name, sub.unsubscribe);
+    sub.snapshot
+      .then((snap: QueueSnapshot) => {
+        send(conn, { type: 'snapshot', cluster: name, ...snap, rows: snap.rows.filter(mine) });
+        ready = true;
+        // diffs that arrived while the snapshot was on its way and are newer than it
+        for (const diff of pending.splice(0)) {
+          if (diff.version > snap.version) {
+            deliver(diff);
+          }
+        }
+      })
+      .catch((e: unknown) => send(conn, { type: 'error', cluster: name, error: String(e) }));
+  }
+
+  void app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  void app.register(async instance => {
+    instance.get('/api/ws', { websocket: true }, socket => {
+      const conn: Connection = { socket, subscriptions: new Map() };
+      connections.add(conn);
+      socket.on('message', raw => {
+        let msg: ClientMessage;
+        try {
+          msg = JSON.parse(String(raw)) as ClientMessage;
+        } catch {
+          send(conn, { type: 'error', error: 'messages must be JSON' });
+          return;
+        }
+        if (msg.type === 'subscribe') {
+          const cluster = registry.get(msg.cluster);
+          if (!cluster) {
+            send(conn, { type: 'error', cluster: msg.cluster, error: `no cluster named ${JSON.stringify(msg.cluster)}` });
+          } else {
+            subscribe(conn, cluster, msg.all === true);
+          }
+        } else if (msg.type === 'unsubscribe') {
+          conn.subscriptions.get(msg.cluster)?.();
+          conn.subscriptions.delete(msg.cluster);
+        } else if (msg.type === 'notifications') {
+          if (msg.enabled) {
+            notifiers.add(conn);
+          } else {
+            notifiers.delete(conn);
+          }
+        } else {
+          send(conn, { type: 'error', error: 'unknown message type' });
+        }
+      });
+      socket.on('close', () => {
+        for (const unsubscribe of conn.subscriptions.values()) {
+          unsubscribe();
+        }
+        connections.delete(conn);
+        notifiers.delete(conn);
+      });
+    });
+  });
+
+  return {
+    get connections() {
+      return connections.size;
+    }
+  };
+}

@@ -1,0 +1,33 @@
+// Bundles the companion into one file that runs with the host's Node.js from
+// inside the Python wheel: no node_modules, no native addon (ABI-independent).
+const path = require('path');
+const webpack = require('webpack');
+
+module.exports = (env, argv) => ({
+  mode: argv.mode || 'production',
+  target: 'node18',
+  entry: path.resolve(__dirname, 'src/main.ts'),
+  output: {
+    path: path.resolve(__dirname, '../jupyterlab_hpc/companion'),
+    filename: 'main.js',
+    clean: true
+  },
+  resolve: { extensions: ['.ts', '.js'] },
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        loader: 'ts-loader',
+        options: { configFile: path.resolve(__dirname, 'tsconfig.json'), transpileOnly: true }
+      }
+    ]
+  },
+  plugins: [
+    // ssh2's optional native speed-ups: it falls back to pure JavaScript.
+    new webpack.IgnorePlugin({ resourceRegExp: /(sshcrypto\.node|cpu-features)$/ })
+  ],
+  optimization: { minimize: false },
+  devtool: false,
+  performance: { hints: false },
+  stats: 'errors-warnings'
+});

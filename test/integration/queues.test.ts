@@ -1,0 +1,103 @@
+import { Served, body } from '../helpers/http';
+import { TestCompanion, WsClient, localCluster, remoteCluster, startCompanion, waitUntil } from '../helpers/companion';
+import { localConf, remoteConf, squeueState, submitLocal, submitRemote } from '../helpers/slurm';
+
+type Row = string[];
+
+async function jobs(served: Served, cluster: string): Promise<{ fields: string[]; rows: Row[]; status: string; error?: string }> {
+  return body(await served.request(`/api/clusters/${cluster}/jobs?all=true`));
+}
+
+function field(fields: string[], row: Row, name: string): string {
+  return row[fields.indexOf(name)];
+}
+
+async function act(served: Served, cluster: string, action: string, ids: string[]): Promise<Response> {
+  return served.request(`/api/clusters/${cluster}/jobs/actions`, { method: 'POST', body: JSON.stringify({ action, ids }) });
+}
+
+describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
+  let c: TestCompanion;
+  beforeAll(async () => {
+    c = await startCompanion([localCluster(), remoteCluster()]);
+  });
+  afterAll(() => c.close());
+
+  it.each([
+    ['local', () => submitLocal(['--hold', '-J', 'hpc-test-local', '--wrap', 'sleep 30']), localConf],
+    ['remote', () => submitRemote(['--hold', '-J', 'hpc-test-remote', '--wrap', 'sleep 30']), remoteConf]
+  ])('%s: a job shows with its state; hold/release/cancel through the API change squeue', async (cluster, submit, conf) => {
+    const id = submit();
+    const held = await waitUntil(
+      async () => {
+        const q = await jobs(c.served, cluster);
+        const row = q.rows.find(r => field(q.fields, r, 'id') === id);
+        return row && { q, row };
+      },
+      10_000,
+      `job ${id} in the API`
+    );
+    expect(field(held.q.fields, held.row, 'state')).toBe('PENDING');
+    expect(field(held.q.fields, held.row, 'reason')).toBe('JobHeldUser');
+    expect(field(held.q.fields, held.row, 'name')).toBe(`hpc-test-${cluster}`);
+
+    expect((await act(c.served, cluster, 'release', [id])).status).toBe(200);
+    await waitUntil(() => !squeueState(conf(), id).includes('JobHeldUser') || undefined, 10_000, 'release');
+
+    expect((await act(c.served, cluster, 'cancel', [id])).status).toBe(200);
+    await waitUntil(() => squeueState(conf(), id).startsWith('CANCELLED') || undefined, 10_000, 'cancel');
+  });
+
+  it('holds several jobs at once, array tasks included', async () => {
+    const a = submitLocal(['-J', 'hpc-test-many', '--begin=now+1hour', '--wrap', 'true']);
+    const arr = submitLocal(['-J', 'hpc-test-array', '--begin=now+1hour', '--array=0-3', '--wrap', 'true']);
+    const res = await act(c.served, 'local', 'hold', [a, `${arr}_[0-3]`]);
+    expect(res.status).toBe(200);
+    // root's holds are admin holds, a user's are user holds
+    expect(squeueState(localConf(), a)).toMatch(/JobHeld(User|Admin)/);
+    expect(squeueState(localConf(), arr)).toMatch(/JobHeld(User|Admin)/);
+    await act(c.served, 'local', 'cancel', [a, arr]);
+  });
+
+  it("answers Slurm's own message for a bad action, and refuses ids that are not job ids", async () => {
+    const gone = await act(c.served, 'local', 'hold', ['999999']);
+    expect(gone.status).toBe(502);
+    expect((await body(gone)).error).toMatch(/Invalid job id specified/);
+    for (const id of ['--user=root', '1; scancel -u root', '$(id)', '1 2']) {
+      const res = await act(c.served, 'local', 'cancel', [id]);
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it('shows job details from scontrol, names with spaces intact', async () => {
+    const id = submitLocal(['--hold', '-J', 'a name | with, separators', '-p', 'batch', '--wrap', 'true']);
+    const { jobs: details } = await body(await c.served.request(`/api/clusters/local/jobs/${id}`));
+    expect(details[0]).toMatchObject({ JobId: id, JobName: 'a name | with, separators', Partition: 'batch', JobState: 'PENDING' });
+    await act(c.served, 'local', 'cancel', [id]);
+  });
+});
+
+describe('one squeue per interval for many views', () => {
+  it('five WebSocket subscribers to one cluster share one poll', async () => {
+    const c = await startCompanion([localCluster()], 1000);
+    try {
+      const clients = await Promise.all(Array.from({ length: 5 }, () => WsClient.open(c.wsUrl)));
+      clients.forEach(ws => ws.send({ type: 'subscribe', cluster: 'local', all: true }));
+      await Promise.all(clients.map(ws => ws.waitFor(m => m.type === 'snapshot')));
+      const before = c.counter.get('local', 'squeue');
+      await new Promise(r => setTimeout(r, 5_200));
+      const polls = c.counter.get('local', 'squeue') - before;
+      // 5.2 s at one poll a second: 5 or 6 polls for all five views together (not 25)
+      expect(polls).toBeGreaterThanOrEqual(4);
+      expect(polls).toBeLessThanOrEqual(6);
+
+      clients.forEach(ws => ws.close());
+      await new Promise(r => setTimeout(r, 500));
+      const idle = c.counter.get('local', 'squeue');
+      await new Promise(r => setTimeout(r, 2_500));
+      expect(c.counter.get('local', 'squeue')).toBe(idle); // nobody subscribed: no polling
+    } finally {
+      await c.close();
+    }
+  }, 30_000);
+});

@@ -101,7 +101,11 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry): Hu
         if (msg.type === 'subscribe') {
           const cluster = registry.get(msg.cluster);
           if (!cluster) {
-            send(conn, { type: 'error', cluster: msg.cluster, error: `no cluster named ${JSON.stringify(msg.cluster)}` });
+            send(conn, {
+              type: 'error',
+              cluster: msg.cluster,
+              error: `no cluster named ${JSON.stringify(msg.cluster)}`
+            });
           } else {
             subscribe(conn, cluster, msg.all === true);
           }

@@ -42,8 +42,7 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
     async jobAction(action, ids) {
       assertJobIds(ids);
       // '--' ends the options: ids are validated, and this keeps it so.
-      const argv =
-        action === 'cancel' ? [bin('scancel'), '--', ...ids] : [bin('scontrol'), action, ids.join(',')];
+      const argv = action === 'cancel' ? [bin('scancel'), '--', ...ids] : [bin('scontrol'), action, ids.join(',')];
       await run(argv);
     },
     async showJob(id) {

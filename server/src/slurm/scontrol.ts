@@ -3,7 +3,17 @@
  * Key=Value pairs; a few keys own the rest of their line (paths and commands
  * may contain spaces). Slurm 22.05 has no --json for scontrol.
  */
-const WHOLE_LINE_KEYS = new Set(['Command', 'WorkDir', 'StdErr', 'StdIn', 'StdOut', 'Comment', 'Reason', 'Power', 'TRES']);
+const WHOLE_LINE_KEYS = new Set([
+  'Command',
+  'WorkDir',
+  'StdErr',
+  'StdIn',
+  'StdOut',
+  'Comment',
+  'Reason',
+  'Power',
+  'TRES'
+]);
 
 export function scontrolShowJobArgv(id: string, scontrol = 'scontrol'): string[] {
   return [scontrol, 'show', 'job', '--details', id];

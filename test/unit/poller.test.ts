@@ -1,0 +1,118 @@
+import { QueueDiff, JobEndedEvent, createQueuePoller } from '../../server/src/poller';
+import { JOB_FIELDS } from '../../server/src/slurm/squeue';
+
+/** A record in squeue's delimited format with only id, user and state filled. */
+function rec(id: string, state: string, user = 'alice'): string {
+  const fields: string[] = JOB_FIELDS.map(() => 'x');
+  fields[0] = id;
+  fields[5] = user;
+  fields[8] = state;
+  return fields.join('\x1f') + '\x1e\n';
+}
+
+function fakeSlurm(outputs: Array<string | Error>) {
+  let i = 0;
+  const calls = { n: 0 };
+  const fetch = async () => {
+    calls.n += 1;
+    const o = outputs[Math.min(i++, outputs.length - 1)];
+    if (o instanceof Error) {
+      throw o;
+    }
+    return o;
+  };
+  return { fetch, calls };
+}
+
+describe('queue poller', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('polls once per interval for any number of subscribers, and not at all without them', async () => {
+    const slurm = fakeSlurm([rec('1', 'PENDING')]);
+    const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000 });
+    const subs = Array.from({ length: 5 }, () => poller.subscribe({ diff: () => undefined }));
+    await Promise.all(subs.map(s => s.snapshot));
+    expect(slurm.calls.n).toBe(1);
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(slurm.calls.n).toBe(4);
+    subs.forEach(s => s.unsubscribe());
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(slurm.calls.n).toBe(4);
+    poller.dispose();
+  });
+
+  it('sends diffs by job id and reports jobs that ended or left the queue, once', async () => {
+    const slurm = fakeSlurm([
+      rec('1', 'RUNNING') + rec('2', 'PENDING') + rec('3', 'PENDING'),
+      rec('1', 'COMPLETED') + rec('2', 'PENDING') + rec('4', 'PENDING'),
+      rec('1', 'COMPLETED') + rec('2', 'PENDING') + rec('4', 'PENDING')
+    ]);
+    const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000 });
+    const diffs: QueueDiff[] = [];
+    const ended: JobEndedEvent[] = [];
+    const sub = poller.subscribe({ diff: d => diffs.push(d), ended: e => ended.push(...e) });
+    const snap = await sub.snapshot;
+    diffs.splice(0); // the first poll's diff repeats the snapshot (subscribers keep only newer versions)
+    expect(snap.rows.map(r => r[0])).toEqual(['1', '2', '3']);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs).toHaveLength(1);
+    expect(diffs[0].added.map(r => r[0])).toEqual(['4']);
+    expect(diffs[0].changed.map(r => r[0])).toEqual(['1']);
+    expect(diffs[0].removed).toEqual(['3']);
+    expect(ended).toEqual([
+      { id: '1', name: 'x', user: 'alice', state: 'COMPLETED' },
+      { id: '3', name: 'x', user: 'alice', state: '' }
+    ]);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs).toHaveLength(1); // nothing changed: nothing sent
+    sub.unsubscribe();
+    poller.dispose();
+  });
+
+  it('keeps the last rows when Slurm fails, says why, backs off, and recovers', async () => {
+    const slurm = fakeSlurm([
+      rec('1', 'PENDING'),
+      new Error('squeue: error: slurm_load_jobs error: Unable to contact slurm controller'),
+      new Error('squeue: error: slurm_load_jobs error: Unable to contact slurm controller'),
+      rec('1', 'PENDING')
+    ]);
+    const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000, maxBackoffMs: 4000 });
+    const diffs: QueueDiff[] = [];
+    const sub = poller.subscribe({ diff: d => diffs.push(d) });
+    await sub.snapshot;
+    diffs.splice(0);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs[0]).toMatchObject({ status: 'error', error: expect.stringContaining('Unable to contact') });
+    expect((await poller.snapshot()).rows).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1000); // after one failure: one interval
+    expect(slurm.calls.n).toBe(3);
+    await jest.advanceTimersByTimeAsync(1000); // after two: two intervals
+    expect(slurm.calls.n).toBe(3);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(slurm.calls.n).toBe(4);
+    expect(diffs[diffs.length - 1]).toMatchObject({ status: 'ok' });
+    sub.unsubscribe();
+    poller.dispose();
+  });
+
+  it('marks the view stale when a poll outlives one interval', async () => {
+    let release: (v: string) => void = () => undefined;
+    let n = 0;
+    const poller = createQueuePoller({
+      fetch: () => (n++ === 0 ? Promise.resolve(rec('1', 'PENDING')) : new Promise<string>(r => (release = r))),
+      intervalMs: 1000
+    });
+    const diffs: QueueDiff[] = [];
+    const sub = poller.subscribe({ diff: d => diffs.push(d) });
+    await sub.snapshot;
+    diffs.splice(0);
+    await jest.advanceTimersByTimeAsync(2100);
+    expect(diffs[0]).toMatchObject({ status: 'stale', error: 'Slurm has not answered for 1 s' });
+    release(rec('1', 'PENDING'));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(diffs[diffs.length - 1]).toMatchObject({ status: 'ok' });
+    sub.unsubscribe();
+    poller.dispose();
+  });
+});

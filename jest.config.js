@@ -14,6 +14,8 @@ const common = {
 };
 
 module.exports = {
+  // integration tests wait on real Slurm scheduling; unit tests finish in ms anyway
+  testTimeout: 60_000,
   projects: [
     {
       ...common,

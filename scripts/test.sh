@@ -36,7 +36,7 @@ stage lint   npx --no-install tsc -b
 stage lint   npx --no-install tsc -p server --noEmit
 stage lint   npx --no-install tsc -p test --noEmit
 stage jest   npx --no-install jest --ci --json --outputFile="$REPORTS/jest.json"
-stage pytest "$HPC_VENV/bin/python" -m pytest -q --junitxml="$REPORTS/pytest.xml"
+stage pytest env JUPYTERLAB_HPC_REQUIRE_INSTALLED=1 "$HPC_VENV/bin/python" -m pytest -q --junitxml="$REPORTS/pytest.xml"
 stage ui     env PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" \
                  npx --no-install playwright test --config test/ui/playwright.config.ts --reporter=list,json
 

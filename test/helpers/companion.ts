@@ -7,7 +7,11 @@ import { CommandRunner } from '../../server/src/runners/types';
 import { Served, serve } from './http';
 import { localConf, sshFixture } from './slurm';
 
-export const localCluster = (): ClusterConfig => ({ name: 'local', transport: 'local', env: { SLURM_CONF: localConf() } });
+export const localCluster = (): ClusterConfig => ({
+  name: 'local',
+  transport: 'local',
+  env: { SLURM_CONF: localConf() }
+});
 export const remoteCluster = (over: Partial<ClusterConfig> = {}): ClusterConfig => ({
   name: 'remote',
   transport: 'ssh',
@@ -22,6 +26,7 @@ export class CommandCounter {
     return {
       label: runner.label,
       close: () => runner.close(),
+      readFile: (path, offset, max) => runner.readFile(path, offset, max),
       run: (argv, opts) => {
         const key = `${cluster}:${argv[0].split('/').pop()}`;
         this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
@@ -90,7 +95,11 @@ export class WsClient {
   }
 }
 
-export async function waitUntil<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number, what: string): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms: number,
+  what: string
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();

@@ -30,7 +30,9 @@ export function sshFixture() {
 
 /** Submits a held job on the local cluster as root, argv only; returns its id. */
 export function submitLocal(args: string[]): string {
-  return slurm(localConf(), ['sbatch', '--parsable', '--chdir=/tmp', ...args]).trim().split(';')[0];
+  return slurm(localConf(), ['sbatch', '--parsable', '--chdir=/tmp', ...args])
+    .trim()
+    .split(';')[0];
 }
 
 /** Submits on the remote cluster as the ssh test user, through the system ssh client. */
@@ -40,12 +42,23 @@ export function submitRemote(args: string[]): string {
   return execFileSync(
     'ssh',
     [
-      '-p', String(f.port), '-i', f.identityFile, '-o', `UserKnownHostsFile=${f.knownHostsFile}`,
-      '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${f.user}@${f.host}`,
+      '-p',
+      String(f.port),
+      '-i',
+      f.identityFile,
+      '-o',
+      `UserKnownHostsFile=${f.knownHostsFile}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      `${f.user}@${f.host}`,
       `cd ~ && sbatch --parsable ${quoted}`
     ],
     { encoding: 'utf8' }
-  ).trim().split(';')[0];
+  )
+    .trim()
+    .split(';')[0];
 }
 
 /** squeue's own view of one job ('' when gone), for ground truth. */

@@ -4,7 +4,10 @@ import { localConf, remoteConf, squeueState, submitLocal, submitRemote } from '.
 
 type Row = string[];
 
-async function jobs(served: Served, cluster: string): Promise<{ fields: string[]; rows: Row[]; status: string; error?: string }> {
+async function jobs(
+  served: Served,
+  cluster: string
+): Promise<{ fields: string[]; rows: Row[]; status: string; error?: string }> {
   return body(await served.request(`/api/clusters/${cluster}/jobs?all=true`));
 }
 
@@ -13,7 +16,10 @@ function field(fields: string[], row: Row, name: string): string {
 }
 
 async function act(served: Served, cluster: string, action: string, ids: string[]): Promise<Response> {
-  return served.request(`/api/clusters/${cluster}/jobs/actions`, { method: 'POST', body: JSON.stringify({ action, ids }) });
+  return served.request(`/api/clusters/${cluster}/jobs/actions`, {
+    method: 'POST',
+    body: JSON.stringify({ action, ids })
+  });
 }
 
 describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
@@ -26,27 +32,30 @@ describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
   it.each([
     ['local', () => submitLocal(['--hold', '-J', 'hpc-test-local', '--wrap', 'sleep 30']), localConf],
     ['remote', () => submitRemote(['--hold', '-J', 'hpc-test-remote', '--wrap', 'sleep 30']), remoteConf]
-  ])('%s: a job shows with its state; hold/release/cancel through the API change squeue', async (cluster, submit, conf) => {
-    const id = submit();
-    const held = await waitUntil(
-      async () => {
-        const q = await jobs(c.served, cluster);
-        const row = q.rows.find(r => field(q.fields, r, 'id') === id);
-        return row && { q, row };
-      },
-      10_000,
-      `job ${id} in the API`
-    );
-    expect(field(held.q.fields, held.row, 'state')).toBe('PENDING');
-    expect(field(held.q.fields, held.row, 'reason')).toBe('JobHeldUser');
-    expect(field(held.q.fields, held.row, 'name')).toBe(`hpc-test-${cluster}`);
+  ])(
+    '%s: a job shows with its state; hold/release/cancel through the API change squeue',
+    async (cluster, submit, conf) => {
+      const id = submit();
+      const held = await waitUntil(
+        async () => {
+          const q = await jobs(c.served, cluster);
+          const row = q.rows.find(r => field(q.fields, r, 'id') === id);
+          return row && { q, row };
+        },
+        10_000,
+        `job ${id} in the API`
+      );
+      expect(field(held.q.fields, held.row, 'state')).toBe('PENDING');
+      expect(field(held.q.fields, held.row, 'reason')).toBe('JobHeldUser');
+      expect(field(held.q.fields, held.row, 'name')).toBe(`hpc-test-${cluster}`);
 
-    expect((await act(c.served, cluster, 'release', [id])).status).toBe(200);
-    await waitUntil(() => !squeueState(conf(), id).includes('JobHeldUser') || undefined, 10_000, 'release');
+      expect((await act(c.served, cluster, 'release', [id])).status).toBe(200);
+      await waitUntil(() => !squeueState(conf(), id).includes('JobHeldUser') || undefined, 10_000, 'release');
 
-    expect((await act(c.served, cluster, 'cancel', [id])).status).toBe(200);
-    await waitUntil(() => squeueState(conf(), id).startsWith('CANCELLED') || undefined, 10_000, 'cancel');
-  });
+      expect((await act(c.served, cluster, 'cancel', [id])).status).toBe(200);
+      await waitUntil(() => squeueState(conf(), id).startsWith('CANCELLED') || undefined, 10_000, 'cancel');
+    }
+  );
 
   it('holds several jobs at once, array tasks included', async () => {
     const a = submitLocal(['-J', 'hpc-test-many', '--begin=now+1hour', '--wrap', 'true']);
@@ -72,7 +81,12 @@ describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
   it('shows job details from scontrol, names with spaces intact', async () => {
     const id = submitLocal(['--hold', '-J', 'a name | with, separators', '-p', 'batch', '--wrap', 'true']);
     const { jobs: details } = await body(await c.served.request(`/api/clusters/local/jobs/${id}`));
-    expect(details[0]).toMatchObject({ JobId: id, JobName: 'a name | with, separators', Partition: 'batch', JobState: 'PENDING' });
+    expect(details[0]).toMatchObject({
+      JobId: id,
+      JobName: 'a name | with, separators',
+      Partition: 'batch',
+      JobState: 'PENDING'
+    });
     await act(c.served, 'local', 'cancel', [id]);
   });
 });
@@ -100,4 +114,42 @@ describe('one squeue per interval for many views', () => {
       await c.close();
     }
   }, 30_000);
+});
+
+describe('output tail', () => {
+  let c: TestCompanion;
+  beforeAll(async () => {
+    c = await startCompanion([localCluster(), remoteCluster()]);
+  });
+  afterAll(() => c.close());
+
+  it.each([
+    ['local', () => submitLocal(['-J', 'hpc-tail', '--wrap', 'echo first line; sleep 2; echo second line'])],
+    ['remote', () => submitRemote(['-J', 'hpc-tail', '--wrap', 'echo first line; sleep 2; echo second line'])]
+  ])('%s: follows a running job\'s stdout from the last offset', async (cluster, submit) => {
+    const id = submit();
+    const first = await waitUntil(
+      async () => {
+        const res = await c.served.request(`/api/clusters/${cluster}/jobs/${id}/output`);
+        if (res.status !== 200) {
+          return undefined;
+        }
+        const slice = await body(res);
+        return slice.data.includes('first line') ? slice : undefined;
+      },
+      15_000,
+      'the first line'
+    );
+    expect(first.path).toMatch(new RegExp(`slurm-${id}\\.out$`));
+    const rest = await waitUntil(
+      async () => {
+        const slice = await body(await c.served.request(`/api/clusters/${cluster}/jobs/${id}/output?offset=${first.nextOffset}`));
+        return slice.data.includes('second line') ? slice : undefined;
+      },
+      15_000,
+      'the second line'
+    );
+    expect(rest.data).not.toContain('first line');
+    expect(rest.offset).toBe(first.nextOffset);
+  });
 });

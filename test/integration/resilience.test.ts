@@ -58,11 +58,17 @@ async function outageAndRecovery(cluster: string, daemon: string, expectError: R
 }
 
 describe('outages', () => {
-  it('sshd stopped: remote shows an error within one interval and recovers by itself', () =>
-    outageAndRecovery('remote', 'sshd', /cannot connect to .*127\.0\.0\.1:2222|connection to .* closed/), 90_000);
+  it(
+    'sshd stopped: remote shows an error within one interval and recovers by itself',
+    () => outageAndRecovery('remote', 'sshd', /cannot connect to .*127\.0\.0\.1:2222|connection to .* closed/),
+    90_000
+  );
 
-  it('slurmctld stopped and restarted: the same, with Slurm\'s message', () =>
-    outageAndRecovery('local', 'local-ctld', /Unable to contact slurm controller/), 90_000);
+  it(
+    "slurmctld stopped and restarted: the same, with Slurm's message",
+    () => outageAndRecovery('local', 'local-ctld', /Unable to contact slurm controller/),
+    90_000
+  );
 });
 
 describe('host keys', () => {
@@ -72,7 +78,10 @@ describe('host keys', () => {
     const [type, key] = readFileSync(join(dir, 'impostor.pub'), 'utf8').split(' ');
     const f = sshFixture();
     writeFileSync(join(dir, 'known_hosts'), `[${f.host}]:${f.port} ${type} ${key}\n`);
-    const c = await startCompanion([localCluster(), remoteCluster({ knownHostsFile: join(dir, 'known_hosts') })], INTERVAL);
+    const c = await startCompanion(
+      [localCluster(), remoteCluster({ knownHostsFile: join(dir, 'known_hosts') })],
+      INTERVAL
+    );
     try {
       const { clusters } = await body(await c.served.request('/api/clusters'));
       const remote = clusters.find((x: { name: string }) => x.name === 'remote');

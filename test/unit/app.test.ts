@@ -5,7 +5,12 @@ import { Served, body, serve } from '../helpers/http';
 
 /** A runner that answers sinfo from fixed text: the app's wiring is under test, not Slurm. */
 function cannedRunner(stdout: string, stderr = '', code = 0): CommandRunner {
-  return { label: 'canned', run: async () => ({ code, signal: null, stdout, stderr }), close: async () => undefined };
+  return {
+    label: 'canned',
+    run: async () => ({ code, signal: null, stdout, stderr }),
+    readFile: async () => ({ data: '', offset: 0, nextOffset: 0, size: 0 }),
+    close: async () => undefined
+  };
 }
 
 function makeApp() {

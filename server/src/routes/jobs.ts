@@ -19,8 +19,63 @@ function cluster(registry: ClusterRegistry, name: string, reply: FastifyReply): 
   return c;
 }
 
+const MAX_SLICE = 256 * 1024;
+
 /** REST for scripts and the magics; the sidebar uses the WebSocket for live diffs. */
 export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void {
+  // Output paths outlive the job's stay in squeue/scontrol (MinJobAge): remember them for tails.
+  const outputPaths = new Map<string, { stdout: string; stderr: string }>();
+
+  async function outputPath(c: Cluster, id: string, stream: 'stdout' | 'stderr'): Promise<string> {
+    const key = `${c.config.name}/${id}`;
+    let paths = outputPaths.get(key);
+    if (!paths) {
+      const [job] = await c.slurm.showJob(id);
+      if (!job?.StdOut) {
+        throw Object.assign(new Error(`job ${id} has no output file (an interactive job?)`), { statusCode: 404 });
+      }
+      paths = { stdout: job.StdOut, stderr: job.StdErr || job.StdOut };
+      if (outputPaths.size > 1000) {
+        outputPaths.clear();
+      }
+      outputPaths.set(key, paths);
+    }
+    return paths[stream];
+  }
+
+  app.get(
+    '/api/clusters/:name/jobs/:id/output',
+    {
+      schema: {
+        params: nameParam,
+        querystring: {
+          type: 'object',
+          properties: {
+            stream: { enum: ['stdout', 'stderr'], default: 'stdout' },
+            // absent: the last `maxBytes` of the file (the start of a tail)
+            offset: { type: 'integer', minimum: 0 },
+            maxBytes: { type: 'integer', minimum: 1, maximum: MAX_SLICE, default: 64 * 1024 }
+          }
+        }
+      }
+    },
+    async (request, reply) => {
+      const { name, id } = request.params as { name: string; id: string };
+      const q = request.query as { stream: 'stdout' | 'stderr'; offset?: number; maxBytes: number };
+      const c = cluster(registry, name, reply);
+      if (!c) {
+        return reply;
+      }
+      const path = await outputPath(c, id, q.stream);
+      let offset = q.offset;
+      if (offset === undefined) {
+        const { size } = await c.runner.readFile(path, 0, 0);
+        offset = Math.max(0, size - q.maxBytes);
+      }
+      return { cluster: name, id, stream: q.stream, path, ...(await c.runner.readFile(path, offset, q.maxBytes)) };
+    }
+  );
+
   app.get(
     '/api/clusters/:name/jobs',
     {

@@ -26,6 +26,7 @@ function unavailableRunner(cluster: ClusterConfig, why: string): CommandRunner {
   return {
     label: cluster.name,
     run: () => Promise.reject(new TransportError(why, cluster.transport)),
+    readFile: () => Promise.reject(new TransportError(why, cluster.transport)),
     close: async () => undefined
   };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { CommandResult, CommandRunner, RunOptions, TransportError } from './types';
+import { open } from 'node:fs/promises';
+import { CommandResult, CommandRunner, FileSlice, RunOptions, TransportError } from './types';
 
 export interface LocalRunnerOptions {
   /** Extra environment (e.g. SLURM_CONF) layered over the companion's own. */
@@ -64,5 +65,23 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
     });
   }
 
-  return { label: 'local', run, close: async () => undefined };
+  async function readFile(path: string, offset: number, maxBytes: number): Promise<FileSlice> {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (e) {
+      throw new TransportError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'local');
+    }
+    try {
+      const { size } = await handle.stat();
+      const start = Math.min(offset, size);
+      const buffer = Buffer.alloc(Math.max(0, Math.min(maxBytes, size - start)));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+      return { data: buffer.subarray(0, bytesRead).toString('utf8'), offset: start, nextOffset: start + bytesRead, size };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  return { label: 'local', run, readFile, close: async () => undefined };
 }

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile as readLocalFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { createLimiter } from '../util/limit';
 import { KnownKey, keysForHost, knownHostsName } from './known-hosts';
 import { shellCommand } from './shell-quote';
-import { CommandResult, CommandRunner, RunOptions, TransportError } from './types';
+import { CommandResult, CommandRunner, FileSlice, RunOptions, TransportError } from './types';
 
 export interface SshRunnerOptions {
   host: string;
@@ -51,11 +51,54 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
   let retryAt = 0;
   let lastError: TransportError | undefined;
   const inFlight = new Set<(e: Error) => void>();
+  // one SFTP session per connection, opened on the first file read
+  const sftpSessions = new WeakMap<Client, Promise<SFTPWrapper>>();
+
+  function sftp(c: Client): Promise<SFTPWrapper> {
+    let session = sftpSessions.get(c);
+    if (!session) {
+      session = new Promise((resolve, reject) =>
+        c.sftp((e, s) => (e ? reject(new TransportError(`SFTP on ${label}: ${e.message}`, 'ssh')) : resolve(s)))
+      );
+      sftpSessions.set(c, session);
+      session.catch(() => sftpSessions.delete(c));
+    }
+    return session;
+  }
+
+  async function readFile(path: string, offset: number, maxBytes: number): Promise<FileSlice> {
+    const s = await limit(async () => sftp(await connection()));
+    const fail = (e: Error) => new TransportError(`cannot read ${path} on ${label}: ${e.message}`, 'ssh');
+    const handle = await new Promise<Buffer>((resolve, reject) =>
+      s.open(path, 'r', (e, h) => (e ? reject(fail(e)) : resolve(h)))
+    );
+    try {
+      const size = await new Promise<number>((resolve, reject) =>
+        s.fstat(handle, (e, st) => (e ? reject(fail(e)) : resolve(st.size)))
+      );
+      const start = Math.min(offset, size);
+      const length = Math.max(0, Math.min(maxBytes, size - start));
+      const buffer = Buffer.alloc(length);
+      let got = 0;
+      while (got < length) {
+        const n = await new Promise<number>((resolve, reject) =>
+          s.read(handle, buffer, got, length - got, start + got, (e, bytes) => (e ? reject(fail(e)) : resolve(bytes)))
+        );
+        if (n === 0) {
+          break;
+        }
+        got += n;
+      }
+      return { data: buffer.subarray(0, got).toString('utf8'), offset: start, nextOffset: start + got, size };
+    } finally {
+      s.close(handle, () => undefined);
+    }
+  }
 
   async function hostKeys(): Promise<KnownKey[]> {
     let text: string;
     try {
-      text = await readFile(knownHostsFile, 'utf8');
+      text = await readLocalFile(knownHostsFile, 'utf8');
     } catch {
       throw new TransportError(`cannot read known_hosts file ${knownHostsFile}: host keys must be verified`, 'ssh');
     }
@@ -73,7 +116,7 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
   async function authConfig(): Promise<Partial<ConnectConfig>> {
     if (options.identityFile) {
       try {
-        return { privateKey: await readFile(options.identityFile) };
+        return { privateKey: await readLocalFile(options.identityFile) };
       } catch (e) {
         throw new TransportError(`cannot read identity file ${options.identityFile}: ${(e as Error).message}`, 'ssh');
       }
@@ -259,6 +302,7 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
       }
       return limit(async () => exec(await connection(), argv, opts));
     },
+    readFile,
     async close() {
       const c = client;
       ready = undefined;

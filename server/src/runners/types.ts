@@ -25,10 +25,23 @@ export interface CommandResult {
   aborted?: 'timeout' | 'abortOn';
 }
 
+/** A slice of a file on the cluster (a job's output, for a live tail). */
+export interface FileSlice {
+  /** Bytes from `offset`, decoded as UTF-8. */
+  data: string;
+  offset: number;
+  /** Where the next read should start. */
+  nextOffset: number;
+  /** The file's size when read. */
+  size: number;
+}
+
 export interface CommandRunner {
   /** A short label for errors and logs, e.g. "local" or "hpcuser@login1:22". */
   readonly label: string;
   run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /** Reads at most `maxBytes` of a file from `offset` (local file, or SFTP on the same connection). */
+  readFile(path: string, offset: number, maxBytes: number): Promise<FileSlice>;
   /** Release connections; the runner may be reused afterwards. */
   close(): Promise<void>;
 }

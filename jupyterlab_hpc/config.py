@@ -1,0 +1,78 @@
+"""Settings of jupyterlab-hpc, read from the Jupyter server config (``c.HpcConfig.*``)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional, Sequence
+
+from traitlets import Dict, Float, Int, List, Unicode, default
+from traitlets.config import Config, Configurable
+
+NODE_ENV_VAR = "JUPYTERLAB_HPC_NODE"
+
+
+class HpcConfig(Configurable):
+    """Options for the companion process and the clusters it talks to."""
+
+    clusters = List(
+        Dict(),
+        default_value=[{"name": "local", "transport": "local"}],
+        help=(
+            "Clusters to manage. Each entry is passed to the companion as is: keys name, "
+            "transport ('local' or 'ssh'), host, port, user, identityFile, knownHostsFile, "
+            "slurmBinDir, env."
+        ),
+    ).tag(config=True)
+
+    node = Unicode(
+        help=f"Node.js (>= 18) executable that runs the companion. Defaults to ${NODE_ENV_VAR} or 'node'.",
+    ).tag(config=True)
+
+    @default("node")
+    def _default_node(self) -> str:
+        return os.environ.get(NODE_ENV_VAR) or "node"
+
+    poll_interval = Float(5.0, help="Seconds between Slurm queue polls.").tag(config=True)
+
+    idle_timeout = Int(
+        3600,
+        help="Seconds without requests after which the companion exits (0 = never).",
+    ).tag(config=True)
+
+    template_dirs = List(Unicode(), help="Extra directories with job templates.").tag(config=True)
+
+    def companion_config(self) -> dict[str, Any]:
+        """The CONFIG.json document the companion reads (camelCase keys)."""
+        return {
+            "clusters": [dict(c) for c in self.clusters],
+            "pollInterval": self.poll_interval,
+            "templateDirs": list(self.template_dirs),
+        }
+
+
+def load_hpc_config(config_dirs: Optional[Sequence[str]] = None) -> HpcConfig:
+    """Build HpcConfig from jupyter_server_config.{py,json} when no server app is around.
+
+    Used by kernels (magics): they share the server's settings without a ServerApp.
+    Files are merged like traitlets' Application does: directories from lowest to highest
+    priority, and within one directory .json overrides .py.
+    """
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config.loader import (
+        ConfigFileNotFound,
+        JSONFileConfigLoader,
+        PyFileConfigLoader,
+    )
+
+    dirs = list(config_dirs) if config_dirs is not None else jupyter_config_path()
+    merged = Config()
+    for directory in reversed(dirs):
+        for loader_cls, name in (
+            (PyFileConfigLoader, "jupyter_server_config.py"),
+            (JSONFileConfigLoader, "jupyter_server_config.json"),
+        ):
+            try:
+                merged.merge(loader_cls(name, path=directory).load_config())
+            except ConfigFileNotFound:
+                pass
+    return HpcConfig(config=merged)

@@ -1,0 +1,50 @@
+"""HpcConfig defaults and loading it from Jupyter config files without a server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_hpc import _jupyter_labextension_paths, _jupyter_server_extension_points
+from jupyterlab_hpc.config import HpcConfig, load_hpc_config
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JUPYTERLAB_HPC_NODE", raising=False)
+    config = HpcConfig()
+    assert config.clusters == [{"name": "local", "transport": "local"}]
+    assert config.node == "node"
+    assert (config.poll_interval, config.idle_timeout, config.template_dirs) == (5.0, 3600, [])
+    assert config.companion_config() == {
+        "clusters": [{"name": "local", "transport": "local"}],
+        "pollInterval": 5.0,
+        "templateDirs": [],
+    }
+
+
+def test_load_from_config_files(tmp_path: Path) -> None:
+    """Kernels read the server's settings: later dirs lose, .json beats .py in one dir."""
+    user, system = tmp_path / "user", tmp_path / "system"
+    user.mkdir()
+    system.mkdir()
+    (system / "jupyter_server_config.json").write_text(
+        json.dumps({"HpcConfig": {"poll_interval": 30, "template_dirs": ["/site/templates"]}})
+    )
+    (user / "jupyter_server_config.py").write_text(
+        "c.HpcConfig.clusters = [{'name': 'py', 'transport': 'local'}]\nc.HpcConfig.idle_timeout = 60\n"
+    )
+    (user / "jupyter_server_config.json").write_text(
+        json.dumps({"HpcConfig": {"clusters": [{"name": "hpc", "transport": "ssh", "host": "login"}]}})
+    )
+    config = load_hpc_config([str(user), str(system)])
+    assert config.clusters == [{"name": "hpc", "transport": "ssh", "host": "login"}]
+    assert config.idle_timeout == 60
+    assert config.poll_interval == 30
+    assert config.template_dirs == ["/site/templates"]
+
+
+def test_extension_points() -> None:
+    assert _jupyter_labextension_paths() == [{"src": "labextension", "dest": "jupyterlab-hpc"}]
+    assert _jupyter_server_extension_points() == [{"module": "jupyterlab_hpc"}]

@@ -129,7 +129,12 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     for (const [id, record] of next) {
       const old = records.get(id);
       if (old === undefined) {
-        added.push(recordFields(record));
+        const fields = recordFields(record);
+        added.push(fields);
+        // a short job can start and end between two polls: first seen already ended
+        if (FINAL_STATES.has(fields[F_STATE])) {
+          ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
+        }
       } else if (old !== record) {
         const fields = recordFields(record);
         changed.push(fields);

@@ -126,7 +126,7 @@ describe('output tail', () => {
   it.each([
     ['local', () => submitLocal(['-J', 'hpc-tail', '--wrap', 'echo first line; sleep 2; echo second line'])],
     ['remote', () => submitRemote(['-J', 'hpc-tail', '--wrap', 'echo first line; sleep 2; echo second line'])]
-  ])('%s: follows a running job\'s stdout from the last offset', async (cluster, submit) => {
+  ])("%s: follows a running job's stdout from the last offset", async (cluster, submit) => {
     const id = submit();
     const first = await waitUntil(
       async () => {
@@ -143,7 +143,9 @@ describe('output tail', () => {
     expect(first.path).toMatch(new RegExp(`slurm-${id}\\.out$`));
     const rest = await waitUntil(
       async () => {
-        const slice = await body(await c.served.request(`/api/clusters/${cluster}/jobs/${id}/output?offset=${first.nextOffset}`));
+        const slice = await body(
+          await c.served.request(`/api/clusters/${cluster}/jobs/${id}/output?offset=${first.nextOffset}`)
+        );
         return slice.data.includes('second line') ? slice : undefined;
       },
       15_000,

@@ -45,8 +45,8 @@ describe('queue poller', () => {
   it('sends diffs by job id and reports jobs that ended or left the queue, once', async () => {
     const slurm = fakeSlurm([
       rec('1', 'RUNNING') + rec('2', 'PENDING') + rec('3', 'PENDING'),
-      rec('1', 'COMPLETED') + rec('2', 'PENDING') + rec('4', 'PENDING'),
-      rec('1', 'COMPLETED') + rec('2', 'PENDING') + rec('4', 'PENDING')
+      rec('1', 'COMPLETED') + rec('2', 'PENDING') + rec('4', 'PENDING') + rec('5', 'FAILED'),
+      rec('1', 'COMPLETED') + rec('2', 'PENDING') + rec('4', 'PENDING') + rec('5', 'FAILED')
     ]);
     const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000 });
     const diffs: QueueDiff[] = [];
@@ -57,11 +57,12 @@ describe('queue poller', () => {
     expect(snap.rows.map(r => r[0])).toEqual(['1', '2', '3']);
     await jest.advanceTimersByTimeAsync(1000);
     expect(diffs).toHaveLength(1);
-    expect(diffs[0].added.map(r => r[0])).toEqual(['4']);
+    expect(diffs[0].added.map(r => r[0])).toEqual(['4', '5']);
     expect(diffs[0].changed.map(r => r[0])).toEqual(['1']);
     expect(diffs[0].removed).toEqual(['3']);
     expect(ended).toEqual([
       { id: '1', name: 'x', user: 'alice', state: 'COMPLETED' },
+      { id: '5', name: 'x', user: 'alice', state: 'FAILED' },
       { id: '3', name: 'x', user: 'alice', state: '' }
     ]);
     await jest.advanceTimersByTimeAsync(1000);

@@ -70,14 +70,22 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
     try {
       handle = await open(path, 'r');
     } catch (e) {
-      throw new TransportError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'local');
+      throw new TransportError(
+        `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        'local'
+      );
     }
     try {
       const { size } = await handle.stat();
       const start = Math.min(offset, size);
       const buffer = Buffer.alloc(Math.max(0, Math.min(maxBytes, size - start)));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-      return { data: buffer.subarray(0, bytesRead).toString('utf8'), offset: start, nextOffset: start + bytesRead, size };
+      return {
+        data: buffer.subarray(0, bytesRead).toString('utf8'),
+        offset: start,
+        nextOffset: start + bytesRead,
+        size
+      };
     } finally {
       await handle.close();
     }

@@ -4,6 +4,7 @@ import { ABORT_ON_RETRY, checkResult } from './errors';
 import { assertJobIds } from './jobids';
 import { parseScontrolShowJob, scontrolShowJobArgv } from './scontrol';
 import { Partition, parseSinfoPartitions, sinfoPartitionsArgv } from './sinfo';
+import { SubmitRequest, parseSbatchParsable, sbatchArgv } from './sbatch';
 import { SqueueQuery, squeueArgv } from './squeue';
 
 export type JobAction = 'cancel' | 'hold' | 'release';
@@ -15,6 +16,8 @@ export interface SlurmAdapter {
   queue(query?: SqueueQuery): Promise<string>;
   jobAction(action: JobAction, ids: string[]): Promise<void>;
   showJob(id: string): Promise<Array<Record<string, string>>>;
+  /** Submits a batch script; returns the job id. */
+  submit(request: SubmitRequest): Promise<string>;
 }
 
 export interface SlurmAdapterOptions {
@@ -27,8 +30,8 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
   const bin = (name: string): string => (options.binDir ? posix.join(options.binDir, name) : name);
   const timeoutMs = options.timeoutMs ?? 20_000;
 
-  async function run(argv: string[]): Promise<string> {
-    const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY });
+  async function run(argv: string[], stdin?: string): Promise<string> {
+    const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY, stdin });
     return checkResult(posix.basename(argv[0]), result);
   }
 
@@ -44,6 +47,9 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
       // '--' ends the options: ids are validated, and this keeps it so.
       const argv = action === 'cancel' ? [bin('scancel'), '--', ...ids] : [bin('scontrol'), action, ids.join(',')];
       await run(argv);
+    },
+    async submit(request) {
+      return parseSbatchParsable(await run(sbatchArgv(request.options, bin('sbatch')), request.script));
     },
     async showJob(id) {
       assertJobIds([id]);

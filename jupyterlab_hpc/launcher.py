@@ -161,14 +161,19 @@ class Launcher:
         config: Optional[HpcConfig] = None,
         *,
         runtime_dir: Optional[str] = None,
+        data_dir: Optional[str] = None,
         parent_pid: Optional[int] = None,
         main_js: Optional[os.PathLike | str] = None,
         logger: Optional[logging.Logger] = None,
     ) -> None:
-        from jupyter_core.paths import jupyter_runtime_dir
+        from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 
         self.config = config if config is not None else HpcConfig()
         self.runtime_dir = Path(runtime_dir or jupyter_runtime_dir())
+        # durable per-user state (set records, personal templates) outlives the runtime dir
+        self.data_dir = Path(
+            data_dir or os.environ.get("JUPYTERLAB_HPC_DATA_DIR") or Path(jupyter_data_dir()) / "jupyterlab-hpc"
+        )
         self.parent_pid = parent_pid if parent_pid is not None else os.getpid()
         self.main_js = Path(main_js) if main_js else default_main_js()
         self.log = logger or log
@@ -281,6 +286,8 @@ class Launcher:
             str(self.parent_pid),
             "--config",
             str(self.config_file),
+            "--data-dir",
+            str(self.data_dir),
             "--idle-timeout",  # always passed: the companion's own default is not 0
             str(max(self.config.idle_timeout, 0)),
         ]

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app';
 import { createClusterRegistry } from './clusters';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
       'runtime-dir': { type: 'string' },
       'parent-pid': { type: 'string' },
       config: { type: 'string' },
+      // the user's own durable state (set records, personal templates)
+      'data-dir': { type: 'string', default: join(homedir(), '.local', 'share', 'jupyter', 'jupyterlab-hpc') },
       'idle-timeout': { type: 'string', default: '3600' }
     }
   });
@@ -22,6 +25,8 @@ async function main(): Promise<void> {
     throw new Error('--runtime-dir is required');
   }
   mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  const dataDir = values['data-dir'] as string;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const config = loadConfigFile(values.config);
   const token = newToken();
   const registry = createClusterRegistry({

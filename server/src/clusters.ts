@@ -57,7 +57,7 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
       intervalMs: deps.pollIntervalMs ?? 5_000,
       maxBackoffMs: deps.pollMaxBackoffMs
     });
-    const user = (config.transport === 'ssh' && config.user) || userInfo().username;
+    const user = (config.transport !== 'local' && config.user) || userInfo().username;
     const status = cached(async (): Promise<ClusterStatus> => {
       const base = { name: config.name, transport: config.transport ?? 'local' };
       try {

@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 /** One configured cluster, as an admin or a user writes it. */
 export interface ClusterConfig {
   name: string;
-  transport: 'local' | 'ssh';
+  transport: 'local' | 'ssh' | 'openssh';
   host?: string;
   port?: number;
   user?: string;
   identityFile?: string;
   knownHostsFile?: string;
+  /** openssh transport only: extra `-o Key=Value` options (e.g. ProxyJump=gateway). */
+  sshOptions?: string[];
   /** Directory holding sbatch, squeue, ... on that cluster. */
   slurmBinDir?: string;
   /** Extra environment for every Slurm command (e.g. SLURM_CONF). */
@@ -29,12 +31,13 @@ export const clusterSchema = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' },
-    transport: { enum: ['local', 'ssh'], default: 'local' },
-    host: { type: 'string', pattern: '^[A-Za-z0-9_.:\\[\\]-]{1,253}$' },
+    transport: { enum: ['local', 'ssh', 'openssh'], default: 'local' },
+    host: { type: 'string', pattern: '^[A-Za-z0-9_\\[][A-Za-z0-9_.:\\[\\]-]{0,252}$' },
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     user: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$' },
     identityFile: { type: 'string', minLength: 1 },
     knownHostsFile: { type: 'string', minLength: 1 },
+    sshOptions: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*=[^\\s]+$' } },
     slurmBinDir: { type: 'string', minLength: 1 },
     env: {
       type: 'object',
@@ -42,7 +45,7 @@ export const clusterSchema = {
       additionalProperties: { type: 'string' }
     }
   },
-  if: { properties: { transport: { const: 'ssh' } }, required: ['transport'] },
+  if: { properties: { transport: { enum: ['ssh', 'openssh'] } }, required: ['transport'] },
   then: { required: ['host'] }
 } as const;
 

@@ -2,12 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createOpensshRunner } from '../../server/src/runners/openssh';
 import { createSshRunner } from '../../server/src/runners/ssh';
+import { CommandRunner } from '../../server/src/runners/types';
 import { sshFixture } from '../helpers/slurm';
 
-describe('ssh2 runner against the loopback sshd', () => {
+type Factory = (o: ReturnType<typeof sshFixture> & { env?: Record<string, string> }) => CommandRunner;
+
+describe.each([
+  ['ssh2', createSshRunner as Factory],
+  ['openssh', createOpensshRunner as Factory]
+])('%s runner against the loopback sshd', (_name, create) => {
   const fixture = sshFixture();
-  const runner = createSshRunner(fixture);
+  const runner = create(fixture);
   afterAll(() => runner.close());
 
   it('runs Slurm commands as the remote user over one warm connection', async () => {
@@ -31,7 +38,7 @@ describe('ssh2 runner against the loopback sshd', () => {
     ];
     const r = await runner.run(['printf', '%s\\0', ...hostile]);
     expect(r.stdout.split('\0').slice(0, -1)).toEqual(hostile);
-    const env = createSshRunner({ ...fixture, env: { HPC_X: `$(touch ${marker}); '` } });
+    const env = create({ ...fixture, env: { HPC_X: `$(touch ${marker}); '` } });
     const e = await env.run(['printenv', 'HPC_X']);
     await env.close();
     expect(e.stdout).toBe(`$(touch ${marker}); '\n`);
@@ -47,6 +54,16 @@ describe('ssh2 runner against the loopback sshd', () => {
     const r = await runner.run(['sh', '-c', 'cat; exit 3'], { stdin: 'script on stdin' });
     expect(r).toMatchObject({ code: 3, stdout: 'script on stdin' });
   });
+
+  it('reads a slice of a remote file', async () => {
+    await runner.run(['sh', '-c', 'printf "0123456789" > /tmp/hpc-slice-$USER']);
+    const slice = await runner.readFile(`/tmp/hpc-slice-${fixture.user}`, 3, 4);
+    expect(slice).toEqual({ data: '3456', offset: 3, nextOffset: 7, size: 10 });
+  });
+});
+
+describe('host key verification', () => {
+  const fixture = sshFixture();
 
   it('refuses a host that is not in known_hosts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hpc-kh-'));
@@ -65,5 +82,11 @@ describe('ssh2 runner against the loopback sshd', () => {
     const r = createSshRunner({ ...fixture, knownHostsFile: changed });
     await expect(r.run(['true'])).rejects.toThrow(/HOST KEY MISMATCH for \[127\.0\.0\.1\]:2222/);
     await r.close();
+    const o = createOpensshRunner({
+      ...fixture,
+      knownHostsFile: changed,
+      controlDir: mkdtempSync(join(tmpdir(), 'hpc-cm-'))
+    });
+    await expect(o.run(['true'])).rejects.toThrow(/Host key verification failed/);
   });
 });

@@ -1,5 +1,6 @@
 import { ClusterConfig } from '../config';
 import { createLocalRunner } from './local';
+import { createOpensshRunner } from './openssh';
 import { createSshRunner } from './ssh';
 import { CommandRunner, TransportError } from './types';
 
@@ -15,6 +16,16 @@ export function createRunner(cluster: ClusterConfig): CommandRunner {
         user: cluster.user,
         identityFile: cluster.identityFile,
         knownHostsFile: cluster.knownHostsFile,
+        env: cluster.env
+      });
+    case 'openssh':
+      return createOpensshRunner({
+        host: cluster.host as string,
+        port: cluster.port,
+        user: cluster.user,
+        identityFile: cluster.identityFile,
+        knownHostsFile: cluster.knownHostsFile,
+        sshOptions: cluster.sshOptions,
         env: cluster.env
       });
     default:

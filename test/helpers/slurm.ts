@@ -13,8 +13,8 @@ export const localConf = () => fixtureEnv('HPC_SLURM_CONF_LOCAL');
 export const remoteConf = () => fixtureEnv('HPC_SLURM_CONF_REMOTE');
 
 /** Runs a Slurm command directly (the ground truth the companion is compared with). */
-export function slurm(conf: string, argv: string[]): string {
-  return execFileSync(argv[0], argv.slice(1), { env: { ...process.env, SLURM_CONF: conf }, encoding: 'utf8' });
+export function slurm(conf: string, argv: string[], input?: string): string {
+  return execFileSync(argv[0], argv.slice(1), { env: { ...process.env, SLURM_CONF: conf }, encoding: 'utf8', input });
 }
 
 /** The fixture's ssh2 target: a non-root user on the loopback sshd. */

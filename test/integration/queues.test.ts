@@ -1,6 +1,6 @@
 import { Served, body } from '../helpers/http';
 import { TestCompanion, WsClient, localCluster, remoteCluster, startCompanion, waitUntil } from '../helpers/companion';
-import { localConf, remoteConf, squeueState, submitLocal, submitRemote } from '../helpers/slurm';
+import { localConf, remoteConf, slurm, squeueState, submitLocal, submitRemote } from '../helpers/slurm';
 
 type Row = string[];
 
@@ -76,6 +76,32 @@ describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
       const res = await act(c.served, 'local', 'cancel', [id]);
       expect(res.status).toBe(400);
     }
+  });
+
+  it('shows heterogeneous job components and cancels the whole job from any component', async () => {
+    const script = '#!/bin/bash\n#SBATCH -n 1 -p debug\n#SBATCH hetjob\n#SBATCH -n 1 -p batch\nsleep 30\n';
+    const id = slurm(localConf(), ['sbatch', '--parsable', '--hold', '--chdir=/tmp'], script).trim();
+    const q = await waitUntil(
+      async () => {
+        const r = await jobs(c.served, 'local');
+        return r.rows.filter(row => field(r.fields, row, 'id').startsWith(`${id}+`)).length === 2 ? r : undefined;
+      },
+      10_000,
+      'both het components'
+    );
+    const parts = q.rows.filter(row => field(q.fields, row, 'id').startsWith(`${id}+`));
+    expect(parts.map(r => field(q.fields, r, 'partition')).sort()).toEqual(['batch', 'debug']);
+    expect((await act(c.served, 'local', 'cancel', [`${id}+1`])).status).toBe(200);
+    await waitUntil(
+      () =>
+        squeueState(localConf(), id)
+          .split('\n')
+          .every(l => l.startsWith('CANCELLED'))
+          ? true
+          : undefined,
+      10_000,
+      'the whole het job cancelled'
+    );
   });
 
   it('shows job details from scontrol, names with spaces intact', async () => {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CommandRunner } from '../runners/types';
 import { ABORT_ON_RETRY, checkResult } from './errors';
-import { assertJobIds } from './jobids';
+import { assertJobIds, hetJobOf } from './jobids';
 import { parseScontrolShowJob, scontrolShowJobArgv } from './scontrol';
 import { Partition, parseSinfoPartitions, sinfoPartitionsArgv } from './sinfo';
 import { SubmitRequest, parseSbatchParsable, sbatchArgv } from './sbatch';
@@ -44,8 +44,11 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
     },
     async jobAction(action, ids) {
       assertJobIds(ids);
+      // Slurm cancels a heterogeneous job only whole ("123+1" is refused): cancel "123".
+      const targets = action === 'cancel' ? [...new Set(ids.map(hetJobOf))] : ids;
       // '--' ends the options: ids are validated, and this keeps it so.
-      const argv = action === 'cancel' ? [bin('scancel'), '--', ...ids] : [bin('scontrol'), action, ids.join(',')];
+      const argv =
+        action === 'cancel' ? [bin('scancel'), '--', ...targets] : [bin('scontrol'), action, targets.join(',')];
       await run(argv);
     },
     async submit(request) {

@@ -9,6 +9,11 @@ export function isJobId(id: string): boolean {
   return JOB_ID.test(id);
 }
 
+/** The heterogeneous job a component id belongs to ("123+1" → "123"); other ids unchanged. */
+export function hetJobOf(id: string): string {
+  return id.replace(/\+\d+$/, '');
+}
+
 export function assertJobIds(ids: readonly string[]): void {
   if (ids.length === 0) {
     throw new InvalidJobIdError('no job id given');

@@ -1,9 +1,6 @@
 // Unit tests: pure functions and in-process parts. Integration tests: real
 // Slurm (and sshd) started by scripts/slurm/start.sh before jest runs.
-const tsJest = [
-  'ts-jest',
-  { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: false }
-];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: false }];
 
 const common = {
   testEnvironment: 'node',

@@ -35,6 +35,9 @@ stage() {
 stage lint   npx --no-install tsc -b
 stage lint   npx --no-install tsc -p server --noEmit
 stage lint   npx --no-install tsc -p test --noEmit
+stage lint   npx --no-install tsc -p test/ui
+stage lint   npx --no-install eslint --max-warnings=0 .
+stage lint   npx --no-install prettier --check .
 stage jest   npx --no-install jest --ci --json --outputFile="$REPORTS/jest.json"
 stage pytest env JUPYTERLAB_HPC_REQUIRE_INSTALLED=1 "$HPC_VENV/bin/python" -m pytest -q --junitxml="$REPORTS/pytest.xml"
 stage ui     env PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" \

@@ -1,0 +1,38 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { VDomRenderer } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import type { IHpcClusters } from '../tokens';
+import { ClustersView } from './components';
+
+/**
+ * The sidebar's Clusters section. A `VDomRenderer` re-renders on every
+ * `stateChanged` of the model; the view itself is props-only.
+ */
+export class ClustersSection extends VDomRenderer<IHpcClusters> {
+  constructor(model: IHpcClusters, trans: TranslationBundle) {
+    super(model);
+    this._trans = trans;
+    this.id = 'jp-hpc-clusters';
+    this.addClass('jp-Hpc-clustersSection');
+    this.title.label = trans.__('Clusters');
+  }
+
+  protected render(): JSX.Element {
+    const model = this.model;
+    return (
+      <ClustersView
+        clusters={model.clusters}
+        loaded={model.loaded}
+        refreshing={model.refreshing}
+        error={model.error}
+        stale={model.stale}
+        lastUpdated={model.lastUpdated}
+        configError={model.configError}
+        trans={this._trans}
+      />
+    );
+  }
+
+  private _trans: TranslationBundle;
+}

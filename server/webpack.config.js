@@ -24,7 +24,9 @@ module.exports = (env, argv) => ({
   },
   plugins: [
     // ssh2's optional native speed-ups: it falls back to pure JavaScript.
-    new webpack.IgnorePlugin({ resourceRegExp: /(sshcrypto\.node|cpu-features)$/ })
+    new webpack.IgnorePlugin({ resourceRegExp: /(sshcrypto\.node|cpu-features)$/ }),
+    // ws's optional native speed-ups: it runs without them
+    new webpack.IgnorePlugin({ resourceRegExp: /^(bufferutil|utf-8-validate)$/ })
   ],
   optimization: { minimize: false },
   devtool: false,

@@ -23,6 +23,26 @@ interface Connection {
   subscriptions: Map<string, () => void>;
 }
 
+/**
+ * Adds Slurm's "exit:signal" code to ended jobs while scontrol still knows
+ * them (MinJobAge); best effort: the notification goes out either way.
+ */
+async function withExitCodes(
+  cluster: Cluster,
+  events: JobEndedEvent[]
+): Promise<Array<JobEndedEvent & { exitCode?: string }>> {
+  return Promise.all(
+    events.map(async e => {
+      try {
+        const [job] = await cluster.slurm.showJob(e.id);
+        return { ...e, exitCode: job?.ExitCode, state: e.state || job?.JobState || '' };
+      } catch {
+        return e;
+      }
+    })
+  );
+}
+
 export interface Hub {
   readonly connections: number;
 }
@@ -66,7 +86,9 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry): Hu
       ended: (events: JobEndedEvent[]) => {
         const own = events.filter(e => e.user === cluster.user);
         if (own.length && notificationOwner(name) === conn) {
-          send(conn, { type: 'job-ended', cluster: name, events: own });
+          void withExitCodes(cluster, own).then(withCodes =>
+            send(conn, { type: 'job-ended', cluster: name, events: withCodes })
+          );
         }
       }
     });

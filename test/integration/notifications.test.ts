@@ -17,7 +17,9 @@ describe('job-ended notifications', () => {
         tabs.flatMap(ws =>
           ws.messages
             .filter(m => m.type === 'job-ended')
-            .flatMap(m => (m.events as Array<{ id: string; state: string }>).map(e => ({ ...e, tab: ws })))
+            .flatMap(m =>
+              (m.events as Array<{ id: string; state: string; exitCode?: string }>).map(e => ({ ...e, tab: ws }))
+            )
         );
       await waitUntil(
         () => {
@@ -33,6 +35,8 @@ describe('job-ended notifications', () => {
       expect(new Set(mine.map(e => e.tab)).size).toBe(1); // one tab shows them
       expect(mine.find(e => e.id === ok)!.state).toBe('COMPLETED');
       expect(mine.find(e => e.id === bad)!.state).toBe('FAILED');
+      expect(mine.find(e => e.id === bad)!.exitCode).toBe('3:0');
+      expect(mine.find(e => e.id === ok)!.exitCode).toBe('0:0');
 
       // the tab that notified closes: another one takes over
       const owner = mine[0].tab;

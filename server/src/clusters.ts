@@ -53,7 +53,7 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
     const runner = deps.createRunner(config);
     const slurm = createSlurmAdapter(runner, { binDir: config.slurmBinDir });
     const queue = createQueuePoller({
-      fetch: () => slurm.queue(),
+      fetch: () => slurm.queue({ expandArrays: config.expandArrays }),
       intervalMs: deps.pollIntervalMs ?? 5_000,
       maxBackoffMs: deps.pollMaxBackoffMs
     });

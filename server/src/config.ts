@@ -16,6 +16,8 @@ export interface ClusterConfig {
   slurmBinDir?: string;
   /** Extra environment for every Slurm command (e.g. SLURM_CONF). */
   env?: Record<string, string>;
+  /** One row per array task instead of squeue's collapsed "12_[3-9]" (default false). */
+  expandArrays?: boolean;
 }
 
 export interface CompanionConfig {
@@ -39,6 +41,7 @@ export const clusterSchema = {
     knownHostsFile: { type: 'string', minLength: 1 },
     sshOptions: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*=[^\\s]+$' } },
     slurmBinDir: { type: 'string', minLength: 1 },
+    expandArrays: { type: 'boolean' },
     env: {
       type: 'object',
       propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },

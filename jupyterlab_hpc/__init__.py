@@ -43,3 +43,16 @@ async def _start_jupyter_server_extension(serverapp: Any) -> None:
     client = serverapp.web_app.settings[CLIENT_SETTING]
     # Keep a reference: asyncio holds tasks only weakly.
     client.warm_up_task = asyncio.ensure_future(client.warm_up())
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext jupyterlab_hpc``: the Slurm magics and the kernel side of the Lab comm."""
+    from .magics import load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .magics import unload
+
+    unload(ipython)

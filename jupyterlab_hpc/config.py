@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from traitlets import Dict, Float, Int, List, Unicode, default
@@ -39,7 +40,15 @@ class HpcConfig(Configurable):
         help="Seconds without requests after which the companion exits (0 = never).",
     ).tag(config=True)
 
-    template_dirs = List(Unicode(), help="Extra directories with job templates.").tag(config=True)
+    template_dirs = List(
+        Unicode(),
+        help="The centre's job template directories (read-only for users). "
+        "Default: the two examples shipped with the package.",
+    ).tag(config=True)
+
+    @default("template_dirs")
+    def _default_template_dirs(self) -> list[str]:
+        return [str(d) for d in _shipped_template_dirs()]
 
     def companion_config(self) -> dict[str, Any]:
         """The CONFIG.json document the companion reads (camelCase keys)."""
@@ -48,6 +57,15 @@ class HpcConfig(Configurable):
             "pollInterval": self.poll_interval,
             "templateDirs": list(self.template_dirs),
         }
+
+
+def _shipped_template_dirs() -> list[Path]:
+    """The example centre templates: inside the wheel, or beside the package in a checkout."""
+    here = Path(__file__).parent
+    for candidate in (here / "templates" / "centre", here.parent / "templates" / "centre"):
+        if candidate.is_dir():
+            return [candidate]
+    return []
 
 
 def load_hpc_config(config_dirs: Optional[Sequence[str]] = None) -> HpcConfig:

@@ -20,6 +20,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -305,6 +306,8 @@ class Launcher:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # a Ctrl-C to the parent must not kill it
                     close_fds=True,
+                    # Dask/IPyParallel sets on a local cluster run this Python unless told otherwise
+                    env={"HPC_SET_PYTHON": sys.executable, **os.environ},
                 )
             except OSError as e:
                 raise CompanionError(f"Could not start the jupyterlab-hpc companion with {node}: {e}") from e

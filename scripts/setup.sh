@@ -47,7 +47,7 @@ if [ ! -f jupyterlab_hpc/companion/main.js ] || [ ! -f jupyterlab_hpc/labextensi
     stamp_set build "$d"
 fi
 
-d=$(digest pyproject.toml install.json jupyter-config jupyterlab_hpc)
+d=$(digest pyproject.toml install.json jupyter-config jupyterlab_hpc templates/centre)
 if ! stamp_ok wheel "$d" || ! "$VENV/bin/pip" show -q jupyterlab_hpc 2>/dev/null; then
     log "building and installing the wheel"
     rm -rf dist

@@ -1,8 +1,15 @@
 import Fastify, { FastifyError, FastifyInstance } from 'fastify';
+import { join } from 'node:path';
 import { hasToken } from './auth';
 import { ClusterRegistry } from './clusters';
 import { clusterRoutes } from './routes/clusters';
 import { jobRoutes } from './routes/jobs';
+import { setRoutes } from './routes/sets';
+import { SetManager } from './sets/manager';
+import { submitRoutes } from './routes/submit';
+import { templateRoutes } from './routes/templates';
+import { FieldErrors } from './templates/errors';
+import { createTemplateStore } from './templates/store';
 import { Hub, registerHub } from './ws';
 import { SlurmError } from './slurm/errors';
 import { TransportError } from './runners/types';
@@ -15,6 +22,12 @@ export interface AppDeps {
   /** Called on every authenticated request (keeps an idle companion alive). */
   onActivity?: () => void;
   logger?: boolean;
+  /** Dask / IPyParallel sets (`/api/sets`); absent: no such routes. */
+  sets?: SetManager;
+  /** The centre's job template directories (read-only for users). */
+  templateDirs?: string[];
+  /** The user's companion data (personal templates in `<dataDir>/templates`); absent: none. */
+  dataDir?: string;
 }
 
 /** Builds the companion's HTTP app; `main.ts` only listens and shuts down. */
@@ -36,6 +49,10 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
     if (error instanceof SlurmError) {
       return reply.code(502).send({ error: error.message, command: error.command });
     }
+    if (error instanceof FieldErrors) {
+      // every bad field at once, each named by a JSON pointer, for forms and scripts
+      return reply.code(400).send({ error: error.message, errors: error.errors });
+    }
     if (error instanceof TransportError) {
       return reply.code(502).send({ error: error.message });
     }
@@ -55,6 +72,18 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
   app.get('/api/health', async () => ({ ok: true, pid: process.pid, version: VERSION }));
   clusterRoutes(app, deps.registry);
   jobRoutes(app, deps.registry);
-  const hub = registerHub(app, deps.registry);
+  submitRoutes(app, deps.registry);
+  templateRoutes(
+    app,
+    deps.registry,
+    createTemplateStore({
+      centreDirs: deps.templateDirs ?? [],
+      personalDir: deps.dataDir === undefined ? undefined : join(deps.dataDir, 'templates')
+    })
+  );
+  if (deps.sets) {
+    setRoutes(app, deps.sets);
+  }
+  const hub = registerHub(app, deps.registry, deps.sets);
   return Object.assign(app, { hub });
 }

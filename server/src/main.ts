@@ -8,6 +8,7 @@ import { loadConfigFile } from './config';
 import { connectionFilePath, newToken, removeConnectionFile, writeConnectionFile } from './connection-file';
 import { watchLifecycle } from './lifecycle';
 import { createRunner } from './runners';
+import { createSetManager } from './sets/manager';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     createRunner,
     pollIntervalMs: config.pollInterval * 1000
   });
+  // Dask / IPyParallel sets: records in the data dir, re-attached on every start
+  const sets = createSetManager({ registry, dataDir });
 
   let stopping = false;
   const file = connectionFilePath(runtimeDir);
@@ -44,7 +47,14 @@ async function main(): Promise<void> {
     busy: () => app.hub.connections > 0,
     onStop: reason => void stop(reason)
   });
-  const app = buildApp({ token, registry, onActivity: () => lifecycle.touch() });
+  const app = buildApp({
+    token,
+    registry,
+    sets,
+    templateDirs: config.templateDirs,
+    dataDir,
+    onActivity: () => lifecycle.touch()
+  });
 
   async function stop(reason: string): Promise<void> {
     if (stopping) {
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(0), 5_000);
     force.unref();
     await app.close().catch(() => undefined);
+    await sets.dispose().catch(() => undefined);
     await registry.close().catch(() => undefined);
     process.exit(0);
   }

@@ -1,4 +1,4 @@
-import { FINAL_STATES, JOB_FIELD_NAMES, recordFields, recordId, splitRecords } from './slurm/squeue';
+import { FINAL_STATES, JOB_FIELD_NAMES, forEachRecord, recordFields, recordId } from './slurm/squeue';
 
 /**
  * One poll loop per cluster, shared by every subscriber (all browser tabs,
@@ -62,6 +62,10 @@ const F_STATE = JOB_FIELD_NAMES.indexOf('state');
 const F_NAME = JOB_FIELD_NAMES.indexOf('name');
 const F_USER = JOB_FIELD_NAMES.indexOf('user');
 
+// Opt-in poll timings for bench/ (env HPC_COMPANION_TIMINGS=1): one JSON line per poll on stderr,
+// so the bench can time squeue + split + diff inside the real companion process.
+const TIMINGS = process.env.HPC_COMPANION_TIMINGS === '1';
+
 function stateOf(record: string): string {
   return recordFields(record)[F_STATE];
 }
@@ -91,6 +95,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     // squeue may take many seconds to fail when slurmctld is down: say the
     // view is stale as soon as a poll outlives one interval.
     const started = now();
+    const t0 = TIMINGS ? performance.now() : 0;
     const staleTimer = setTimeout(() => {
       if (state.status === 'ok') {
         const s = Math.round((now() - started) / 1000);
@@ -115,50 +120,80 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       lastPollAt = now();
     }
     failures = 0;
-    let next: Map<string, string>;
-    try {
-      next = new Map(splitRecords(output).map(r => [recordId(r), r] as const));
-    } catch (e) {
-      state = { ...state, status: 'error', error: e instanceof Error ? e.message : String(e) };
-      return;
-    }
+    const tFetched = TIMINGS ? performance.now() : 0;
+    const first = state.version === 0;
+    const next = new Map<string, string>();
     const added: string[][] = [];
     const changed: string[][] = [];
     const removed: string[] = [];
     const ended: JobEndedEvent[] = [];
-    for (const [id, record] of next) {
-      const old = records.get(id);
-      if (old === undefined) {
-        const fields = recordFields(record);
-        added.push(fields);
-        // a short job can start and end between two polls: first seen already ended
-        if (FINAL_STATES.has(fields[F_STATE])) {
-          ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
+    // Split and diff in one pass, with no intermediate arrays: at 100k jobs this loop is the
+    // companion's whole cost over squeue itself (issue 7: ≤ 1.3× raw squeue).
+    let kept = 0;
+    try {
+      forEachRecord(output, record => {
+        const id = recordId(record);
+        const size = next.size;
+        next.set(id, record);
+        if (next.size === size) {
+          throw new Error(`unexpected squeue output: job ${JSON.stringify(id)} appears twice`);
         }
-      } else if (old !== record) {
-        const fields = recordFields(record);
-        changed.push(fields);
-        if (FINAL_STATES.has(fields[F_STATE]) && !FINAL_STATES.has(stateOf(old))) {
-          ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
+        const old = records.get(id);
+        if (old === undefined) {
+          // the first poll's diff is superseded by the snapshot every subscriber gets (ws.ts keeps
+          // only newer versions): splitting 100k rows for it would be thrown away
+          if (!first) {
+            const fields = recordFields(record);
+            added.push(fields);
+            // a short job can start and end between two polls: first seen already ended
+            if (FINAL_STATES.has(fields[F_STATE])) {
+              ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
+            }
+          }
+        } else {
+          kept += 1;
+          if (old !== record) {
+            const fields = recordFields(record);
+            changed.push(fields);
+            if (FINAL_STATES.has(fields[F_STATE]) && !FINAL_STATES.has(stateOf(old))) {
+              ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
+            }
+          }
+        }
+      });
+    } catch (e) {
+      state = { ...state, status: 'error', error: e instanceof Error ? e.message : String(e) };
+      return;
+    }
+    const tSplit = TIMINGS ? performance.now() : 0;
+    // every old id seen again: nothing left the queue, no need to walk the old map
+    if (kept < records.size) {
+      for (const [id, old] of records) {
+        if (!next.has(id)) {
+          removed.push(id);
+          const fields = recordFields(old);
+          if (!FINAL_STATES.has(fields[F_STATE])) {
+            ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: '' });
+          }
         }
       }
     }
-    for (const [id, old] of records) {
-      if (!next.has(id)) {
-        removed.push(id);
-        const fields = recordFields(old);
-        if (!FINAL_STATES.has(fields[F_STATE])) {
-          ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: '' });
-        }
-      }
-    }
+    const tDiffed = TIMINGS ? performance.now() : 0;
     const recovered = state.status !== 'ok';
     records = next;
-    const first = state.version === 0;
     state = { status: 'ok', updatedAt: new Date(now()).toISOString(), version: state.version + 1 };
     if (added.length || changed.length || removed.length || recovered) {
       // the first poll has nothing to compare with: no "ended" events from it
       emit({ ...state, added, changed, removed }, first ? [] : ended);
+    }
+    if (TIMINGS) {
+      const t = performance.now();
+      const ms = (a: number, b: number) => Math.round((b - a) * 100) / 100;
+      const counts = { rows: next.size, added: added.length, changed: changed.length, removed: removed.length };
+      const times = { fetchMs: ms(t0, tFetched), splitDiffMs: ms(tFetched, tSplit), removedMs: ms(tSplit, tDiffed) };
+      process.stderr.write(
+        `HPC_TIMING ${JSON.stringify({ poll: state.version, ...counts, ...times, emitMs: ms(tDiffed, t), totalMs: ms(t0, t) })}\n`
+      );
     }
   }
 

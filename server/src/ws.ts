@@ -3,13 +3,15 @@ import { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { Cluster, ClusterRegistry } from './clusters';
 import { JobEndedEvent, QueueDiff, QueueSnapshot } from './poller';
+import { SetManager } from './sets/manager';
 import { JOB_FIELD_NAMES } from './slurm/squeue';
 
 /**
  * The sidebar's live channel: `{type:'subscribe', cluster, all?}` gives a
  * snapshot then diffs of that cluster's shared poll; job-ended events go to
  * exactly one connection that asked for notifications, so several open tabs
- * notify once.
+ * notify once. Every connection also gets the Dask/IPyParallel sets:
+ * `{type:'sets', sets}` on connect, then `{type:'set', record}` on each change.
  */
 type ClientMessage =
   | { type: 'subscribe'; cluster: string; all?: boolean }
@@ -47,9 +49,15 @@ export interface Hub {
   readonly connections: number;
 }
 
-export function registerHub(app: FastifyInstance, registry: ClusterRegistry): Hub {
+export function registerHub(app: FastifyInstance, registry: ClusterRegistry, sets?: SetManager): Hub {
   const connections = new Set<Connection>();
   const notifiers = new Set<Connection>();
+  const stopWatchingSets = sets?.onChange(record => {
+    for (const conn of connections) {
+      send(conn, { type: 'set', record });
+    }
+  });
+  app.addHook('onClose', async () => stopWatchingSets?.());
 
   function send(conn: Connection, message: object): void {
     if (conn.socket.readyState === conn.socket.OPEN) {
@@ -112,6 +120,9 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry): Hu
     instance.get('/api/ws', { websocket: true }, socket => {
       const conn: Connection = { socket, subscriptions: new Map() };
       connections.add(conn);
+      if (sets) {
+        send(conn, { type: 'sets', sets: sets.list() });
+      }
       socket.on('message', raw => {
         let msg: ClientMessage;
         try {

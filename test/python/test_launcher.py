@@ -58,7 +58,9 @@ def fake_node(tmp_path: Path, version_line: str) -> Path:
 
 
 def test_start_writes_private_files_and_answers_with_token(make_launcher, runtime_dir: Path) -> None:
-    config = HpcConfig(clusters=[{"name": "c1", "transport": "ssh", "host": "login1"}], poll_interval=7, idle_timeout=0)
+    config = HpcConfig(
+        clusters=[{"name": "c1", "transport": "ssh", "host": "login1"}], poll_interval=7, idle_timeout=0, template_dirs=[]
+    )
     info = make_launcher(config=config).ensure()
 
     host = socket.gethostname()

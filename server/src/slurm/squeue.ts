@@ -63,19 +63,18 @@ export function squeueArgv(squeue = 'squeue', query: SqueueQuery = {}): string[]
 }
 
 /**
- * Splits squeue output into raw records, by index (no regex, no per-line
- * arrays): at 100k jobs this is the companion's hot path. Throws when the
- * output is not in our format.
+ * Calls `fn` with every raw record of squeue output, split by index (no regex, no per-line
+ * arrays): at 100k jobs this is the companion's hot path. Throws when the output is not in
+ * our format (after the records before the bad part).
  */
-export function splitRecords(output: string): string[] {
-  const records: string[] = [];
+export function forEachRecord(output: string, fn: (record: string) => void): void {
   let start = 0;
   for (;;) {
     const end = output.indexOf(RECORD_SEP, start);
     if (end < 0) {
       break;
     }
-    records.push(output.slice(start, end));
+    fn(output.slice(start, end));
     start = end + 1;
     if (output.charCodeAt(start) === 10) {
       start += 1;
@@ -84,6 +83,12 @@ export function splitRecords(output: string): string[] {
   if (output.slice(start).trim() !== '') {
     throw new Error(`unexpected squeue output: ${JSON.stringify(output.slice(start, start + 200))}`);
   }
+}
+
+/** Splits squeue output into raw records; throws when it is not in our format. */
+export function splitRecords(output: string): string[] {
+  const records: string[] = [];
+  forEachRecord(output, r => records.push(r));
   return records;
 }
 

@@ -1,0 +1,258 @@
+"""Rich displays of what the magics return: plain lists of dicts that render as tables.
+
+``%squeue`` returns a ``JobList``: code gets a ``list`` of job dicts, and the notebook shows
+a table as text, HTML and the JSON mime type ``application/vnd.jupyterlab-hpc.jobs+json``,
+which the Lab extension may render as a live table (the query tells it what to watch).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+JOBS_MIME = "application/vnd.jupyterlab-hpc.jobs+json"
+JOBS_MIME_VERSION = 1
+
+# (key in a job dict, header) — the columns of squeue's default output, plus time left.
+JOB_COLUMNS: Sequence[tuple[str, str]] = (
+    ("id", "JOBID"),
+    ("partition", "PARTITION"),
+    ("name", "NAME"),
+    ("user", "USER"),
+    ("state", "STATE"),
+    ("elapsed", "TIME"),
+    ("timeLeft", "TIME_LEFT"),
+    ("nodes", "NODES"),
+    ("where", "NODELIST(REASON)"),
+)
+
+PARTITION_COLUMNS: Sequence[tuple[str, str]] = (
+    ("partition", "PARTITION"),
+    ("available", "AVAIL"),
+    ("total", "NODES"),
+    ("idle", "IDLE"),
+    ("allocated", "ALLOC"),
+    ("mixed", "MIXED"),
+    ("down", "DOWN"),
+    ("other", "OTHER"),
+)
+
+SET_COLUMNS: Sequence[tuple[str, str]] = (
+    ("id", "SET"),
+    ("kind", "KIND"),
+    ("name", "NAME"),
+    ("state", "STATE"),
+    ("workers", "WORKERS"),
+    ("why", "REASON"),
+)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def text_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+    """A fixed-width table like Slurm's own commands print."""
+    body = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    widths = [max([len(header)] + [len(r[i]) for r in body]) for i, (_, header) in enumerate(columns)]
+    lines = ["  ".join(h.ljust(w) for (_, h), w in zip(columns, widths)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
+    return "\n".join(lines)
+
+
+def html_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    caption: str,
+    css_class: str,
+    notes: Sequence[str] = (),
+) -> str:
+    """An escaped HTML table: every value comes from Slurm or users, none is markup."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(_cell(row.get(k)))}</td>" for k, _ in columns) + "</tr>" for row in rows
+    )
+    extra = "".join(f'<div class="jp-Hpc-tableNote">{esc(n)}</div>' for n in notes)
+    return (
+        f'<div class="{esc(css_class)}"><table><caption style="text-align:left">{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{extra}</div>"
+    )
+
+
+class _Table(list):
+    """A list shown as a table: ``_repr_pretty_`` because IPython's list printer would
+    otherwise win over the bundle's text/plain."""
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.text())
+
+    # Here, not in subclasses: IPython would take a subclass's __repr__ over _repr_pretty_.
+    def __repr__(self) -> str:  # short in logs and print(); indexing gives the dicts
+        return f"<{type(self).__name__} of {len(self)}>"
+
+
+def _with_cluster(columns: Sequence[tuple[str, str]], several: bool) -> Sequence[tuple[str, str]]:
+    return ((("cluster", "CLUSTER"),) + tuple(columns)) if several else columns
+
+
+class JobList(_Table):
+    """The jobs ``%squeue`` found: a list of dicts for code, a table for people.
+
+    ``query`` is what was asked (cluster, user, all, states), ``clusters`` the state of
+    each cluster's poll (name, status, error, updatedAt).
+    """
+
+    def __init__(self, jobs: Iterable[dict], query: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__(jobs)
+        self.query = dict(query)
+        self.clusters = [dict(c) for c in clusters]
+
+    def _rows(self) -> list[dict]:
+        # Slurm's NODELIST(REASON): the nodes of a running job, the reason of a waiting one.
+        return [dict(j, where=j.get("nodeList") or (f"({j['reason']})" if j.get("reason") else "")) for j in self]
+
+    def caption(self) -> str:
+        who = "all users" if self.query.get("all") else (self.query.get("user") or "your jobs")
+        names = ", ".join(c["name"] for c in self.clusters)
+        states = self.query.get("states")
+        what = f"{len(self)} job{'s' if len(self) != 1 else ''}"
+        return f"{what} on {names} ({who}{'; ' + ','.join(states) if states else ''})"
+
+    def notes(self) -> list[str]:
+        return [f"{c['name']}: {c['error']}" for c in self.clusters if c.get("error")]
+
+    def _columns(self) -> Sequence[tuple[str, str]]:
+        return _with_cluster(JOB_COLUMNS, len(self.clusters) > 1)
+
+    def text(self) -> str:
+        return "\n".join([self.caption(), text_table(self._rows(), self._columns()), *self.notes()])
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {
+            "text/html": html_table(self._rows(), self._columns(), self.caption(), "jp-Hpc-jobsTable", self.notes()),
+            JOBS_MIME: {
+                "version": JOBS_MIME_VERSION,
+                "query": self.query,
+                "clusters": self.clusters,
+                "jobs": list(self),
+            },
+        }
+
+
+
+class PartitionList(_Table):
+    """``%sinfo``: one dict per partition (with its cluster), shown as a table."""
+
+    def __init__(self, partitions: Iterable[dict], clusters: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__(partitions)
+        self.clusters = [dict(c) for c in clusters]
+
+    def _rows(self) -> list[dict]:
+        return [
+            dict(p, partition=p["partition"] + ("*" if p.get("default") else ""), **(p.get("nodes") or {}))
+            for p in self
+        ]
+
+    def notes(self) -> list[str]:
+        return [f"{c['name']}: {c['error']}" for c in self.clusters if c.get("error")]
+
+    def text(self) -> str:
+        return "\n".join([text_table(self._rows(), _with_cluster(PARTITION_COLUMNS, True)), *self.notes()])
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        caption = "Partitions of " + ", ".join(c["name"] for c in self.clusters)
+        columns = _with_cluster(PARTITION_COLUMNS, True)
+        return {"text/html": html_table(self._rows(), columns, caption, "jp-Hpc-partitionsTable", self.notes())}
+
+
+
+class SetList(_Table):
+    """``%ipcluster status`` / ``%dask status``: the set records, shown as a table."""
+
+    def __init__(self, sets: Iterable[dict], caption: str) -> None:
+        super().__init__(sets)
+        self.caption = caption
+
+    def _rows(self) -> list[dict]:
+        from .client import set_reason
+
+        rows = []
+        for s in self:
+            workers = s.get("workers") or {}
+            if isinstance(workers, dict):
+                workers = f"{workers.get('connected', '?')}/{workers.get('requested', '?')}"
+            why = set_reason(s) if s.get("state") in ("pending", "ended") else ""
+            rows.append(dict(s, workers=workers, why=why if why != s.get("state") else ""))
+        return rows
+
+    def text(self) -> str:
+        if not self:
+            return f"{self.caption}: none"
+        return "\n".join([self.caption, text_table(self._rows(), _with_cluster(SET_COLUMNS, True))])
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        if not self:
+            return {}
+        columns = _with_cluster(SET_COLUMNS, True)
+        return {"text/html": html_table(self._rows(), columns, self.caption, "jp-Hpc-setsTable")}
+
+
+
+def job_state_filter(spec: Optional[str]) -> Optional[set[str]]:
+    """``--state R,PD`` → {'RUNNING', 'PENDING'}; None shows every state ('all')."""
+    if spec is None:
+        return None
+    states = {s.strip().upper() for s in spec.split(",") if s.strip()}
+    if "ALL" in states:
+        return None
+    return {STATE_CODES.get(s, s) for s in states}
+
+
+# squeue's short state codes (squeue --states accepts both forms).
+STATE_CODES = {
+    "BF": "BOOT_FAIL",
+    "CA": "CANCELLED",
+    "CD": "COMPLETED",
+    "CF": "CONFIGURING",
+    "CG": "COMPLETING",
+    "DL": "DEADLINE",
+    "F": "FAILED",
+    "NF": "NODE_FAIL",
+    "OOM": "OUT_OF_MEMORY",
+    "PD": "PENDING",
+    "PR": "PREEMPTED",
+    "R": "RUNNING",
+    "RD": "RESV_DEL_HOLD",
+    "RF": "REQUEUE_FED",
+    "RH": "REQUEUE_HOLD",
+    "RQ": "REQUEUED",
+    "RS": "RESIZING",
+    "RV": "REVOKED",
+    "SI": "SIGNALING",
+    "SE": "SPECIAL_EXIT",
+    "SO": "STAGE_OUT",
+    "ST": "STOPPED",
+    "S": "SUSPENDED",
+    "TO": "TIMEOUT",
+}
+
+# Like squeue without --states: jobs that ended (kept by Slurm for MinJobAge) are hidden.
+FINAL_STATES = frozenset(
+    {
+        "BOOT_FAIL",
+        "CANCELLED",
+        "COMPLETED",
+        "DEADLINE",
+        "FAILED",
+        "NODE_FAIL",
+        "OUT_OF_MEMORY",
+        "PREEMPTED",
+        "REVOKED",
+        "SPECIAL_EXIT",
+        "TIMEOUT",
+    }
+)

@@ -1,0 +1,116 @@
+import { FastifyInstance } from 'fastify';
+import { ClusterRegistry } from '../clusters';
+import { FieldErrors, TemplateRequestError } from '../templates/errors';
+import { RenderedJob, renderTemplate } from '../templates/render';
+import { TemplateStore } from '../templates/store';
+import { TemplateSource } from '../templates/types';
+import { clusterNamed, submitJob } from './submit';
+
+const source = { enum: ['centre', 'personal'] } as const;
+const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+const jobBody = (clusterRequired: boolean) =>
+  ({
+    type: 'object',
+    required: clusterRequired ? ['id', 'cluster'] : ['id'],
+    additionalProperties: false,
+    properties: {
+      id,
+      source,
+      cluster: { type: 'string', minLength: 1, maxLength: 64 },
+      // values are checked against each parameter's own type by the renderer
+      params: { type: 'object', default: {} }
+    }
+  }) as const;
+
+const sourceAndId = {
+  type: 'object',
+  required: ['source', 'id'],
+  properties: { source, id }
+} as const;
+
+interface JobRequest {
+  id: string;
+  source?: TemplateSource;
+  cluster?: string;
+  params: Record<string, unknown>;
+}
+
+/** REST of the job templates: list, render (the preview), submit, and personal templates. */
+export function templateRoutes(app: FastifyInstance, registry: ClusterRegistry, store: TemplateStore): void {
+  async function render(request: JobRequest): Promise<RenderedJob> {
+    const template = await store.find(request.id, request.source);
+    if (request.cluster !== undefined) {
+      clusterNamed(registry, request.cluster);
+      if (template.clusters.length && !template.clusters.includes(request.cluster)) {
+        throw new FieldErrors([
+          {
+            field: '/cluster',
+            message: `template ${template.id} is for ${template.clusters.join(', ')}, not ${request.cluster}`
+          }
+        ]);
+      }
+    }
+    return renderTemplate(template, request.params);
+  }
+
+  app.get('/api/templates', async () => store.list());
+
+  app.get('/api/templates/:source/:id', { schema: { params: sourceAndId } }, async request => {
+    const p = request.params as { source: TemplateSource; id: string };
+    return store.find(p.id, p.source);
+  });
+
+  app.post('/api/templates/render', { schema: { body: jobBody(false) } }, async request =>
+    render(request.body as JobRequest)
+  );
+
+  app.post('/api/templates/submit', { schema: { body: jobBody(true) } }, async request => {
+    const body = request.body as JobRequest & { cluster: string };
+    const job = await render(body);
+    const jobId = await submitJob(clusterNamed(registry, body.cluster), job);
+    return { cluster: body.cluster, jobId, ...job };
+  });
+
+  app.put('/api/templates/:source/:id', { schema: { params: sourceAndId } }, async request => {
+    const p = request.params as { source: TemplateSource; id: string };
+    refuseCentre(p.source);
+    return store.savePersonal(p.id, request.body);
+  });
+
+  app.delete('/api/templates/:source/:id', { schema: { params: sourceAndId } }, async request => {
+    const p = request.params as { source: TemplateSource; id: string };
+    refuseCentre(p.source);
+    await store.deletePersonal(p.id);
+    return { ok: true, id: p.id };
+  });
+
+  app.post(
+    '/api/templates/personal/:id/duplicate-from',
+    {
+      schema: {
+        params: { type: 'object', required: ['id'], properties: { id } },
+        body: {
+          type: 'object',
+          required: ['source', 'id'],
+          additionalProperties: false,
+          properties: { source, id, title: { type: 'string', minLength: 1, maxLength: 200 } }
+        }
+      }
+    },
+    async request => {
+      const { id: newId } = request.params as { id: string };
+      const from = request.body as { source: TemplateSource; id: string; title?: string };
+      return store.duplicate({ source: from.source, id: from.id }, newId, from.title);
+    }
+  );
+}
+
+function refuseCentre(source: TemplateSource): void {
+  if (source === 'centre') {
+    throw new TemplateRequestError(
+      'centre templates are read-only: duplicate it into a personal template to change it',
+      403
+    );
+  }
+}

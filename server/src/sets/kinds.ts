@@ -1,0 +1,188 @@
+import { posix } from 'node:path';
+import { SetConnection, SetKind, SetSpec } from './types';
+
+/**
+ * Dask and IPyParallel are two configurations of one model: a head command, a
+ * worker command, the file that says the head is ready, the file a client
+ * connects with, and the monitor probe that counts and retires workers. A
+ * custom set (a template) fills in the same table.
+ *
+ * Commands are argv templates: `{name}` stands for a value the job script sets
+ * at run time (the node's host name is only known there). Every other
+ * character is literal and quoted when the script is written.
+ */
+export const PLACEHOLDERS = {
+  python: 'HPC_PY',
+  setDir: 'HPC_SET_DIR',
+  host: 'HPC_HOST',
+  ip: 'HPC_IP',
+  threads: 'HPC_THREADS',
+  memory: 'HPC_MEMORY'
+} as const;
+export type Placeholder = keyof typeof PLACEHOLDERS;
+
+export type Probe = 'dask' | 'ipyparallel' | 'none';
+
+export interface KindConfig {
+  kind: SetKind;
+  /** For log lines and messages: "Dask scheduler". */
+  headLabel: string;
+  head: string[];
+  worker: string[];
+  /** An option the worker command takes a unique "<job>-<task>" name with (Dask: --name). */
+  workerNameOption?: string;
+  /** Relative to the set dir: exists once workers can join. */
+  readyFile: string;
+  /** Relative to the set dir: what a client connects with. */
+  connectionFile: string;
+  probe: Probe;
+  /** The connection info for a client, from the parsed connection file. */
+  connection(file: Record<string, unknown>, path: string): SetConnection;
+}
+
+/** A custom kind as a template declares it (issue 4's templates). */
+export interface CustomKindTemplate {
+  headLabel: string;
+  head: string[];
+  worker: string[];
+  workerNameOption?: string;
+  readyFile: string;
+  connectionFile: string;
+}
+
+const IPP_SECURITY = 'profile/security';
+
+function daskConnection(file: Record<string, unknown>, path: string): SetConnection {
+  const address = file.address;
+  if (typeof address !== 'string') {
+    throw new Error(`${path} has no scheduler address`);
+  }
+  return { kind: 'dask', address, dashboard: daskDashboard(file), schedulerFile: path };
+}
+
+/** http://host:port/status from scheduler.json (services.dashboard holds the port). */
+export function daskDashboard(file: Record<string, unknown>): string | undefined {
+  const services = file.services as Record<string, unknown> | undefined;
+  const port = services?.dashboard;
+  const host = /^[a-z]+:\/\/(.+):\d+$/.exec(String(file.address ?? ''))?.[1];
+  return typeof port === 'number' && host ? `http://${host}:${port}/status` : undefined;
+}
+
+const dask: KindConfig = {
+  kind: 'dask',
+  headLabel: 'Dask scheduler',
+  head: [
+    '{python}',
+    '-m',
+    'distributed.cli.dask_scheduler',
+    '--scheduler-file={setDir}/scheduler.json',
+    '--host={host}',
+    '--port=0',
+    '--dashboard-address={host}:0'
+  ],
+  worker: [
+    '{python}',
+    '-m',
+    'distributed.cli.dask_worker',
+    '--scheduler-file={setDir}/scheduler.json',
+    '--nthreads={threads}',
+    // Dask sizes memory from the host, not the allocation: always explicit
+    '--memory-limit={memory}',
+    // workers orphaned by a dead scheduler leave on their own
+    '--death-timeout=60'
+  ],
+  workerNameOption: '--name',
+  readyFile: 'scheduler.json',
+  connectionFile: 'scheduler.json',
+  probe: 'dask',
+  connection: daskConnection
+};
+
+function ipyparallel(spec: SetSpec): KindConfig {
+  return {
+    kind: 'ipyparallel',
+    headLabel: 'IPyParallel controller',
+    head: [
+      '{python}',
+      '-m',
+      'ipyparallel.controller',
+      '--profile-dir={setDir}/profile',
+      '--ip={ip}',
+      '--location={host}',
+      // engines register in ~1 s instead of ~3 s
+      '--HeartMonitor.period=1000'
+    ],
+    worker: [
+      '{python}',
+      '-m',
+      'ipyparallel.engine',
+      '--profile-dir={setDir}/profile',
+      `--file={setDir}/${IPP_SECURITY}/ipcontroller-engine.json`,
+      // the engines of one srun step share one MPI COMM_WORLD (mpi4py)
+      ...(spec.mpi ? ['--mpi'] : [])
+    ],
+    readyFile: `${IPP_SECURITY}/ipcontroller-engine.json`,
+    connectionFile: `${IPP_SECURITY}/ipcontroller-client.json`,
+    probe: 'ipyparallel',
+    connection: (file, path) => ({ kind: 'ipyparallel', clientFile: file, path })
+  };
+}
+
+/** The kind table entry of a spec. */
+export function kindConfig(spec: SetSpec, custom = spec.template): KindConfig {
+  switch (spec.kind) {
+    case 'dask':
+      return dask;
+    case 'ipyparallel':
+      return ipyparallel(spec);
+    case 'custom':
+      if (!custom) {
+        throw new Error('a custom set needs its template');
+      }
+      return customKind(custom);
+  }
+}
+
+/** A custom kind: commands from a template, workers counted by nobody (probe 'none'). */
+export function customKind(t: CustomKindTemplate): KindConfig {
+  for (const arg of [...t.head, ...t.worker]) {
+    placeholdersOf(arg);
+  }
+  for (const file of [t.readyFile, t.connectionFile]) {
+    if (posix.isAbsolute(file) || file.split('/').includes('..') || /[\n\r\0]/.test(file)) {
+      throw new Error(`a template's files must be relative to the set dir: ${JSON.stringify(file)}`);
+    }
+  }
+  return {
+    kind: 'custom',
+    headLabel: t.headLabel,
+    head: t.head,
+    worker: t.worker,
+    workerNameOption: t.workerNameOption,
+    readyFile: t.readyFile,
+    connectionFile: t.connectionFile,
+    probe: 'none',
+    connection: (file, path) => ({ kind: 'custom', connection: file, path })
+  };
+}
+
+/** Splits a template argument into literal text and placeholders; throws on an unknown `{name}`. */
+export function placeholdersOf(arg: string): Array<string | { var: Placeholder }> {
+  const parts: Array<string | { var: Placeholder }> = [];
+  let last = 0;
+  for (const m of arg.matchAll(/\{([A-Za-z]+)\}/g)) {
+    const name = m[1];
+    if (!(name in PLACEHOLDERS)) {
+      throw new Error(`unknown placeholder {${name}} in ${JSON.stringify(arg)}`);
+    }
+    if (m.index > last) {
+      parts.push(arg.slice(last, m.index));
+    }
+    parts.push({ var: name as Placeholder });
+    last = m.index + m[0].length;
+  }
+  if (last < arg.length) {
+    parts.push(arg.slice(last));
+  }
+  return parts;
+}

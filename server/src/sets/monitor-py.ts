@@ -1,0 +1,172 @@
+/**
+ * The monitor the head job starts beside its head: it writes status.json in
+ * the set dir (is the head reachable, which workers are connected and from
+ * which Slurm job) and carries out the companion's requests (retire workers),
+ * so counting and scaling work over any transport: the companion only reads
+ * and writes small files (SFTP on ssh). Every probe has a timeout: an
+ * IPyParallel client otherwise hangs when its controller dies.
+ *
+ * It is constant code (no user value inside), written by the job script with a
+ * quoted here-document. It must not contain a line equal to MONITOR_EOF.
+ */
+export const MONITOR_EOF = 'HPC_MONITOR_PY_EOF';
+
+export const MONITOR_PY = String.raw`"""jupyterlab-hpc set monitor: status.json and requests for one set."""
+import glob
+import json
+import os
+import sys
+import time
+
+PROBE, SET_DIR, JOB_ID = sys.argv[1], sys.argv[2], sys.argv[3]
+STATUS = os.path.join(SET_DIR, "status.json")
+REQUESTS = os.path.join(SET_DIR, "requests")
+INTERVAL = 1.0
+HEARTBEAT = 15.0
+
+
+def write_json(path, data):
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        json.dump(data, f)
+    os.replace(tmp, path)
+
+
+def slurm_job_id():
+    import os
+    return os.environ.get("SLURM_JOB_ID")
+
+
+class Dask:
+    def __init__(self):
+        from distributed import Client
+        self.client = Client(
+            scheduler_file=os.path.join(SET_DIR, "scheduler.json"),
+            timeout=30,
+            set_as_default=False,
+        )
+
+    def workers(self):
+        info = self.client.scheduler_info(n_workers=-1)
+        out = []
+        for address, w in info.get("workers", {}).items():
+            name = str(w.get("name", address))
+            # workers are named "<job>-<task>" by the job script
+            job = name.split("-")[0] if "-" in name else None
+            out.append({"name": name, "job": job})
+        return out
+
+    def retire(self, names):
+        self.client.retire_workers(names=names, close_workers=True)
+        return names
+
+    def close(self):
+        self.client.close(timeout=5)
+
+
+class IPyParallel:
+    def __init__(self):
+        import ipyparallel
+        path = os.path.join(SET_DIR, "profile", "security", "ipcontroller-client.json")
+        self.rc = ipyparallel.Client(path, timeout=30)
+        self.jobs = {}
+        self.asking = {}
+
+    def workers(self):
+        ids = list(self.rc.ids)
+        # which Slurm job runs each engine: asked once, never waited for (a busy engine answers later)
+        for i in ids:
+            if i not in self.jobs and i not in self.asking:
+                self.asking[i] = self.rc[i].apply_async(slurm_job_id)
+        for i, ar in list(self.asking.items()):
+            if ar.ready() or i not in ids:
+                try:
+                    self.jobs[i] = ar.get(timeout=0)
+                except Exception:
+                    self.jobs[i] = None
+                del self.asking[i]
+        return [{"name": str(i), "job": self.jobs.get(i)} for i in ids]
+
+    def retire(self, names):
+        targets = [int(n) for n in names if int(n) in self.rc.ids]
+        if targets:
+            self.rc.shutdown(targets=targets, block=False)
+        deadline = time.time() + 20
+        while any(t in self.rc.ids for t in targets):
+            if time.time() > deadline:
+                raise RuntimeError("engines %s did not stop within 20 s" % targets)
+            time.sleep(0.2)
+        return [str(t) for t in targets]
+
+    def close(self):
+        self.rc.close()
+
+
+class NoProbe:
+    def workers(self):
+        return []
+
+    def retire(self, names):
+        raise RuntimeError("this set cannot retire workers")
+
+    def close(self):
+        pass
+
+
+PROBES = {"dask": Dask, "ipyparallel": IPyParallel, "none": NoProbe}
+
+
+def handle_requests(probe, status):
+    handled = False
+    for path in sorted(glob.glob(os.path.join(REQUESTS, "*.json"))):
+        rid = os.path.basename(path)[: -len(".json")]
+        try:
+            with open(path) as f:
+                req = json.load(f)
+            if req.get("op") != "retire":
+                raise ValueError("unknown request %r" % req.get("op"))
+            answer = {"ok": True, "retired": probe.retire([str(n) for n in req.get("names", [])])}
+        except Exception as e:
+            answer = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+        os.unlink(path)
+        responses = status.setdefault("responses", {})
+        responses[rid] = answer
+        for old in sorted(responses)[:-20]:
+            del responses[old]
+        handled = True
+    return handled
+
+
+def main():
+    os.makedirs(REQUESTS, exist_ok=True)
+    status = {"v": 1, "job": JOB_ID, "pid": os.getpid(), "head": "connecting", "workers": [], "responses": {}}
+    write_json(STATUS, dict(status, time=time.time()))
+    written, last = "", 0.0
+    probe = None
+    while True:
+        try:
+            if probe is None:
+                probe = PROBES[PROBE]()
+            status["workers"] = probe.workers()
+            status["head"], status["error"] = "ok", None
+            if handle_requests(probe, status):
+                status["workers"] = probe.workers()
+        except Exception as e:
+            status["head"], status["error"] = "unreachable", "%s: %s" % (type(e).__name__, e)
+            if probe is not None:
+                try:
+                    probe.close()
+                except Exception:
+                    pass
+                probe = None
+        text = json.dumps(status, sort_keys=True)
+        now = time.time()
+        if text != written or now - last > HEARTBEAT:
+            write_json(STATUS, dict(status, time=now))
+            written, last = text, now
+        time.sleep(INTERVAL)
+
+
+if __name__ == "__main__":
+    main()
+`;

@@ -1,0 +1,48 @@
+import { FieldErrors } from './errors';
+import { moduleLines } from './modules';
+import { resolveParameters } from './params';
+import { resourceOptions } from './resources';
+import { FillValue, fillShell } from './shell-fill';
+import { scanShell } from './shell-context';
+import { TemplateData } from './types';
+
+/** A job ready for `sbatch`: the options go on its command line, the script on its stdin. */
+export interface RenderedJob {
+  script: string;
+  options: string[];
+}
+
+/**
+ * Renders a (loaded, checked) template with the user's parameter values. The script repeats
+ * every option as an `#SBATCH` line for its reader; sbatch gets the same options as argv,
+ * so the preview is exactly what runs. Throws FieldErrors naming each bad parameter.
+ */
+export function renderTemplate(t: TemplateData, params: Record<string, unknown>): RenderedJob {
+  const values = resolveParameters(t.parameters, params);
+  const options = resourceOptions(t.resources, name => values.get(name)?.text, { jobName: t.id });
+  const value = (name: string): FillValue => {
+    const v = values.get(name);
+    if (!v) {
+      throw new FieldErrors([
+        { field: '/id', message: `template ${t.id} references an unknown parameter {{${name}}}` }
+      ]);
+    }
+    return v;
+  };
+  const fill = (text: string, field: string): string => {
+    const scan = scanShell(text);
+    if (scan.problem) {
+      throw new FieldErrors([{ field, message: `line ${scan.problem.line}: ${scan.problem.message}` }]);
+    }
+    return fillShell(text, scan.sites, value);
+  };
+  const setup = fill(t.setup.join('\n'), '/setup');
+  const body = fill(t.script, '/script');
+  return { options, script: composeScript(options, moduleLines(t.modules), setup, body) };
+}
+
+function composeScript(options: string[], modules: string[], setup: string, body: string): string {
+  const header = ['#!/bin/bash', ...options.map(o => `#SBATCH ${o}`)].join('\n');
+  const sections = [header, modules.join('\n'), setup.trimEnd(), body.trimEnd()].filter(s => s !== '');
+  return sections.join('\n\n') + '\n';
+}

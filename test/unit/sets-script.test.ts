@@ -1,0 +1,158 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { customKind, daskDashboard, kindConfig } from '../../server/src/sets/kinds';
+import { MONITOR_EOF, MONITOR_PY } from '../../server/src/sets/monitor-py';
+import { SetScriptContext, headJob, renderArg, workersJob } from '../../server/src/sets/script';
+import { normalizeSpec } from '../../server/src/sets/spec';
+
+function ctx(over: object = {}, extra: Partial<SetScriptContext> = {}): SetScriptContext {
+  const spec = normalizeSpec({ cluster: 'local', kind: 'dask', workers: 2, ...over }, '/opt/py/bin/python');
+  return { id: 'abc123', setDir: '/home/u/.jupyterlab-hpc/sets/abc123', spec, kind: kindConfig(spec), ...extra };
+}
+
+/** Runs bash code; returns stdout. */
+const bash = (code: string): string =>
+  execFileSync('bash', ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** The script up to (not including) the first line matching `stop`, then `tail` appended. */
+function scriptUntil(script: string, stop: RegExp, tail: string): string {
+  const lines = script.split('\n');
+  const end = lines.findIndex(l => stop.test(l));
+  return [...lines.slice(0, end), tail].join('\n');
+}
+
+describe('set batch scripts', () => {
+  it('tags the jobs and asks Slurm for the head plus the workers', () => {
+    const { options } = headJob(ctx({ threads: 2, memory: '4G', time: 30, partition: 'debug', account: 'p1' }));
+    expect(options).toEqual([
+      '--job-name=hpc-dask-abc123',
+      '--comment=hpcset:abc123',
+      '--output=/home/u/.jupyterlab-hpc/sets/abc123/slurm-%j.out',
+      '--chdir=/home/u/.jupyterlab-hpc/sets/abc123',
+      '--no-requeue',
+      '--ntasks=3',
+      '--cpus-per-task=2',
+      '--mem-per-cpu=2048M',
+      '--time=30',
+      '--partition=debug',
+      '--account=p1'
+    ]);
+    const more = workersJob(ctx({ threads: 2 }), 5).options;
+    expect(more).toContain('--job-name=hpc-dask-abc123-workers');
+    expect(more).toContain('--comment=hpcset:abc123');
+    expect(more).toContain('--ntasks=5');
+  });
+
+  it('lays workers out per node, on whole nodes when threads are left to the job', () => {
+    const { options, script } = headJob(ctx({ workers: 8, workersPerNode: 4, memory: '1G' }));
+    expect(options).toEqual(expect.arrayContaining(['--nodes=2', '--ntasks-per-node=4', '--exclusive', '--mem=4096M']));
+    expect(options.some(o => o.startsWith('--ntasks='))).toBe(false);
+    expect(script).toContain('HPC_THREADS=$(( ${SLURM_CPUS_ON_NODE:-1} / 4 ))');
+    expect(script).toMatch(/--ntasks=8 --cpus-per-task="\$HPC_THREADS" --ntasks-per-node=4/);
+    // a scale-up job never inherits the head's node count
+    expect(workersJob(ctx({ workers: 2, nodes: 2 }), 1).options).not.toContain('--nodes=2');
+  });
+
+  it('writes scripts bash accepts, for every kind', () => {
+    for (const c of [ctx(), ctx({ kind: 'ipyparallel', mpi: true }), ctx({ workersPerNode: 2, setup: ['true'] })]) {
+      for (const { script } of [headJob(c), workersJob(c, 1)]) {
+        const check = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+        expect(check.stderr).toBe('');
+        expect(check.status).toBe(0);
+      }
+    }
+  });
+
+  it('starts the kind configuration: dask scheduler + named workers, ipcontroller + engines (MPI on demand)', () => {
+    const dask = headJob(ctx({ memory: '2G' })).script;
+    expect(dask).toContain('-m distributed.cli.dask_scheduler --scheduler-file="${HPC_SET_DIR}"/scheduler.json');
+    expect(dask).toContain(`bash -c 'exec "$@" "$SLURM_JOB_ID-$SLURM_PROCID"' hpc-worker`);
+    expect(dask).toMatch(/dask_worker .*--memory-limit="\$\{HPC_MEMORY\}" --death-timeout=60 --name &/);
+    expect(dask).toContain('HPC_MEMORY=2048MiB');
+    const ipp = headJob(ctx({ kind: 'ipyparallel', mpi: true })).script;
+    expect(ipp).toContain('-m ipyparallel.controller --profile-dir="${HPC_SET_DIR}"/profile --ip="${HPC_IP}"');
+    expect(ipp).toMatch(/ipyparallel\.engine .* --mpi &/);
+    expect(ipp).not.toContain('hpc-worker');
+    expect(ipp).not.toContain('HPC_MEMORY');
+    expect(headJob(ctx({ kind: 'ipyparallel' })).script).not.toContain('--mpi');
+  });
+
+  it('keeps every value data: variables hold exactly what was given', () => {
+    const evil = `/tmp/it's "here"/$(id)/\`id\`/python`;
+    const c = ctx({ python: evil }, { setDir: `/home/o'brien/$(id) x/abc123`, srun: "/opt/slurm bin/srun'" });
+    const { script } = headJob(c);
+    const out = bash(
+      scriptUntil(script, /^if ! HPC_PY=/, 'printf "%s\\n" "$HPC_SET_DIR" "$HPC_PYTHON"').replace(/^mkdir .*$/m, '')
+    );
+    expect(out).toBe(`/home/o'brien/$(id) x/abc123\n${evil}\n`);
+    expect(script).toContain(`'/opt/slurm bin/srun'\\''' --overlap`);
+  });
+
+  it('runs each set-up line on its own: a broken line cannot swallow the next', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-setup-'));
+    const setup = [`echo 'unterminated`, 'echo "unterminated', MONITOR_EOF, `touch '${dir}/ran'`, 'export HPC_X="a b"'];
+    const { script } = headJob(ctx({ setup }, { setDir: dir }));
+    const out = bash(scriptUntil(script, /^HPC_PYTHON=/, 'printf "%s\\n" "$HPC_X"') + '\n');
+    expect(existsSync(join(dir, 'ran'))).toBe(true);
+    expect(out).toContain('jupyterlab-hpc: set-up line 1 failed');
+    expect(out).toContain('jupyterlab-hpc: set-up line 2 failed');
+    expect(out).toContain('jupyterlab-hpc: set-up line 3 failed');
+    expect(out.trim().split('\n').pop()).toBe('a b');
+  });
+
+  it('says which python is missing and stops', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-py-'));
+    const { script } = headJob(ctx({ python: '/nonexistent/python' }, { setDir: dir }));
+    const run = spawnSync('bash', ['-c', scriptUntil(script, /^HPC_HOST=/, 'echo unreachable')], { encoding: 'utf8' });
+    expect(run.status).toBe(127);
+    expect(run.stdout).toContain('jupyterlab-hpc: python not found or not executable: /nonexistent/python');
+    expect(run.stdout).not.toContain('unreachable');
+  });
+
+  it('embeds the monitor intact', () => {
+    expect(MONITOR_PY.split('\n')).not.toContain(MONITOR_EOF);
+    const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
+      input: MONITOR_PY,
+      encoding: 'utf8'
+    });
+    expect(parsed.stderr).toBe('');
+    expect(headJob(ctx()).script).toContain(`<<'${MONITOR_EOF}'\n${MONITOR_PY.trimEnd()}\n${MONITOR_EOF}\n`);
+  });
+});
+
+describe('kind configurations', () => {
+  it('renders placeholders as variables and quotes the rest', () => {
+    expect(renderArg('{setDir}/scheduler.json')).toBe('"${HPC_SET_DIR}"/scheduler.json');
+    expect(renderArg('--dashboard-address={host}:0')).toBe('--dashboard-address="${HPC_HOST}":0');
+    expect(renderArg("it's {python}")).toBe(`'it'\\''s '"\${HPC_PY}"`);
+    expect(() => renderArg('{home}/x')).toThrow(/unknown placeholder \{home\}/);
+  });
+
+  it('builds a custom kind from a template, with files inside the set dir', () => {
+    const template = {
+      headLabel: 'Spark master',
+      head: ['{python}', '-m', 'pyspark.master', '--host={host}'],
+      worker: ['{python}', '-m', 'pyspark.worker', '--cores={threads}'],
+      readyFile: 'master.json',
+      connectionFile: 'master.json'
+    };
+    const kind = customKind(template);
+    expect(kind.probe).toBe('none');
+    const spec = normalizeSpec({ cluster: 'local', kind: 'dask', workers: 1 }, 'python3');
+    const { script } = headJob({ id: 'c1', setDir: '/d/c1', spec: { ...spec, kind: 'custom' }, kind });
+    expect(script).toContain('-m pyspark.master --host="${HPC_HOST}"');
+    expect(script).toContain(`HPC_HEAD_LABEL='Spark master'`);
+    expect(() => customKind({ ...template, readyFile: '../x' })).toThrow(/relative to the set dir/);
+    expect(() => customKind({ ...template, connectionFile: '/etc/passwd' })).toThrow(/relative/);
+    expect(() => customKind({ ...template, head: ['{nope}'] })).toThrow(/unknown placeholder/);
+  });
+
+  it('reads the dask dashboard from scheduler.json', () => {
+    expect(daskDashboard({ address: 'tcp://10.0.0.5:8786', services: { dashboard: 8787 } })).toBe(
+      'http://10.0.0.5:8787/status'
+    );
+    expect(daskDashboard({ address: 'tcp://10.0.0.5:8786', services: {} })).toBeUndefined();
+  });
+});

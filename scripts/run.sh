@@ -11,7 +11,7 @@ export HPC_VENV=${HPC_VENV:-$ROOT/.venv}
 bash scripts/setup.sh
 eval "$(bash scripts/slurm/start.sh)"
 export PATH=$HPC_VENV/bin:$PATH
-args=(--ServerApp.ip=127.0.0.1 --no-browser)
+args=(--ServerApp.ip=127.0.0.1 --no-browser --config="$ROOT/scripts/lab_config.py")
 [ "$(id -u)" = 0 ] && args+=(--allow-root)
 echo "[run] starting JupyterLab; open the URL below, then the HPC tab in the left sidebar" >&2
 exec jupyter lab "${args[@]}" "$@"

@@ -17,6 +17,44 @@ export namespace CommandIDs {
    * Fetch the clusters now.
    */
   export const refresh = 'hpc:refresh';
+  /**
+   * Cancel the selected jobs of the queue (or args `cluster`, `ids`).
+   */
+  export const cancelJobs = 'hpc:cancel-jobs';
+  /**
+   * Hold the selected pending jobs (or args `cluster`, `ids`).
+   */
+  export const holdJobs = 'hpc:hold-jobs';
+  /**
+   * Release the selected held jobs (or args `cluster`, `ids`).
+   */
+  export const releaseJobs = 'hpc:release-jobs';
+  /**
+   * Show `scontrol show job` of the job under the cursor (or args
+   * `cluster`, `id`).
+   */
+  export const showJobDetails = 'hpc:show-job-details';
+  /**
+   * Follow a job's output in the main area (args `cluster`, `id`, `stream`
+   * `stdout`|`stderr`; the job under the cursor and stdout by default).
+   */
+  export const tailJobOutput = 'hpc:tail-job-output';
+  /**
+   * Show and highlight a job in the queue (args `cluster`, `id`); resolves
+   * with whether it was shown.
+   */
+  export const selectJob = 'hpc:select-job';
+  /**
+   * Submit a batch script with sbatch, to a cluster picked in a dialog
+   * (args `path`; or `source: 'filebrowser'` for the browser's selection;
+   * else the current document).
+   */
+  export const submitFile = 'hpc:submit-file';
+  /**
+   * Open the form that starts a Dask or IPyParallel set (args `kind`:
+   * `dask`|`ipyparallel`).
+   */
+  export const startSet = 'hpc:start-set';
 }
 
 /**

@@ -1,6 +1,9 @@
 import { Token } from '@lumino/coreutils';
 import type { Toolbar, VDomRenderer } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+
+import type { HpcKernelComms } from './comm';
 
 /**
  * How the companion reaches a cluster's Slurm commands.
@@ -163,4 +166,48 @@ export interface IHpcSidebar {
 export const IHpcSidebar = new Token<IHpcSidebar>(
   'jupyterlab-hpc:IHpcSidebar',
   'The HPC sidebar in the left area, to which HPC panels add sections.'
+);
+
+/**
+ * The queue view of the HPC sidebar.
+ */
+export interface IHpcQueue {
+  /**
+   * Show a job in the Queue section: open the sidebar, switch to the job's
+   * cluster, select its row, scroll to it and highlight it for a few
+   * seconds. A job the companion has not polled yet (just submitted) is
+   * shown when it arrives. `jobId` may be what `sbatch --parsable` printed
+   * (`123` or `123;cluster`); an array or het job's id shows all its tasks
+   * or components.
+   *
+   * @param options.timeout - Milliseconds to wait for the job to appear;
+   *   default 60 s.
+   * @param options.activate - Whether to bring the sidebar forward; default
+   *   true.
+   * @returns Whether the job was shown within the timeout (false too when
+   *   a later `select` superseded this one).
+   */
+  select(cluster: string, jobId: string, options?: { timeout?: number; activate?: boolean }): Promise<boolean>;
+}
+
+/**
+ * The queue view token.
+ */
+export const IHpcQueue = new Token<IHpcQueue>(
+  'jupyterlab-hpc:IHpcQueue',
+  'The queue view of the HPC sidebar: shows and highlights a job, e.g. after a submission.'
+);
+
+/**
+ * The kernel comm of notebooks (`src/comm.ts`): events of the magics
+ * (a job submitted, a set started) and "connect to set X" requests.
+ */
+export type IHpcKernelComms = HpcKernelComms<NotebookPanel>;
+
+/**
+ * The kernel comm token.
+ */
+export const IHpcKernelComms = new Token<IHpcKernelComms>(
+  'jupyterlab-hpc:IHpcKernelComms',
+  'The jupyterlab-hpc comm with notebook kernels: what magics did, and connecting a notebook to a set.'
 );

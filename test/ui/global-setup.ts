@@ -105,7 +105,44 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * What a test that needs a Lab of its own may change (see `startLab`).
+ */
+export interface ILabOptions {
+  /**
+   * `c.HpcConfig` entries besides the clusters, e.g. `poll_interval`.
+   */
+  hpcConfig?: { [key: string]: unknown };
+  /**
+   * Extra environment of the server (and so of its companion and kernels).
+   */
+  env?: { [name: string]: string };
+}
+
+/**
+ * A running JupyterLab; `stop` ends it and removes its temporary dirs.
+ */
+export interface IStartedLab {
+  url: string;
+  token: string;
+  log: string;
+  stop: () => Promise<void>;
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  const lab = await startLab();
+  process.env.HPC_UI_URL = lab.url;
+  process.env.HPC_UI_TOKEN = lab.token;
+  process.env.HPC_UI_LOG = lab.log;
+  console.log(`JupyterLab for UI tests at ${lab.url} (log: ${lab.log})`);
+  return lab.stop;
+}
+
+/**
+ * Start a JupyterLab in private config and runtime dirs, with the test
+ * clusters; resolves once it serves.
+ */
+export async function startLab(options: ILabOptions = {}): Promise<IStartedLab> {
   const venv = process.env.HPC_VENV || path.join(REPO, '.venv');
   const jupyter = path.join(venv, 'bin', 'jupyter');
   if (!fs.existsSync(jupyter)) {
@@ -123,7 +160,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     path.join(configDir, 'jupyter_server_config.json'),
     JSON.stringify(
       {
-        HpcConfig: { clusters: HPC_CLUSTERS },
+        HpcConfig: { clusters: HPC_CLUSTERS, ...options.hpcConfig },
         // The wheel enables the server extension in its own config file;
         // saying it here too lets the tests run against a source checkout
         // (PYTHONPATH and JUPYTER_PATH pointing at it).
@@ -131,12 +168,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         // No network here: keep JupyterLab from looking for news/updates.
         LabApp: {
           news_url: null,
-          check_for_updates_class: 'jupyterlab.NeverCheckForUpdate'
+          check_for_updates_class: 'jupyterlab.NeverCheckForUpdate',
+          // window.jupyterapp, for tests that call commands (hpc:select-job).
+          expose_app_in_browser: true
         }
       },
       null,
       2
     )
+  );
+  // Dask dashboards open in Lab through jupyter-server-proxy, which forwards
+  // only to allowed hosts: here, as a centre would configure it, loopback
+  // and the nodes of the user's running sets.
+  fs.writeFileSync(
+    path.join(configDir, 'jupyter_server_config.py'),
+    'from jupyterlab_hpc.dashboards import allow_set_nodes\n\nc.ServerProxy.host_allowlist = allow_set_nodes\n'
   );
 
   // …and from asking about news in a toast that could cover the page.
@@ -173,6 +219,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         ...process.env,
         JUPYTER_CONFIG_DIR: configDir,
         JUPYTER_RUNTIME_DIR: runtimeDir,
+        ...options.env,
         // As if the venv were activated, for the server's subprocesses.
         PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`
       }
@@ -187,15 +234,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw error;
   }
 
-  process.env.HPC_UI_URL = url;
-  process.env.HPC_UI_TOKEN = token;
-  process.env.HPC_UI_LOG = log;
-  console.log(`JupyterLab for UI tests at ${url} (log: ${log})`);
-
-  return async () => {
-    await stop(child);
-    if (!process.env.HPC_UI_KEEP_TMP) {
-      fs.rmSync(tmp, { recursive: true, force: true });
+  return {
+    url,
+    token,
+    log,
+    stop: async () => {
+      await stop(child);
+      if (!process.env.HPC_UI_KEEP_TMP) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
     }
   };
 }

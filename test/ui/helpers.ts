@@ -1,7 +1,8 @@
 /**
  * Shared steps of the UI tests.
  */
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
+import { execFile } from 'child_process';
 
 /**
  * The JupyterLab started by global-setup.ts.
@@ -19,8 +20,8 @@ export function server(): { url: string; token: string } {
  * Open JupyterLab with the default layout (`reset` drops the workspace
  * that earlier tests saved) and wait until the shell is up.
  */
-export async function openLab(page: Page): Promise<void> {
-  const { url, token } = server();
+export async function openLab(page: Page, lab: { url: string; token: string } = server()): Promise<void> {
+  const { url, token } = lab;
   await page.goto(`${url}lab?reset&token=${token}`);
   await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, {
     timeout: 120_000
@@ -46,4 +47,112 @@ export async function openHpcSidebar(page: Page): Promise<void> {
     await tab.click();
   }
   await expect(page.locator('#jp-hpc-sidebar')).toBeVisible();
+}
+
+/**
+ * Run a command (a Slurm one, with the test's SLURM_CONF) without a shell;
+ * resolve with its exit status and output whether it fails or not.
+ */
+export function runCommand(
+  command: string,
+  args: string[],
+  timeout = 120_000
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    execFile(command, args, { env: process.env, timeout }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/**
+ * Run a JupyterLab command in the page and resolve with its result
+ * (global-setup.ts exposes the app as `window.jupyterapp`).
+ */
+export function executeCommand(
+  page: Page,
+  id: string,
+  args: { [key: string]: string | string[] } = {}
+): Promise<unknown> {
+  return page.evaluate(
+    ([command, commandArgs]) =>
+      (
+        window as unknown as {
+          jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } };
+        }
+      ).jupyterapp.commands.execute(command, commandArgs),
+    [id, args] as const
+  );
+}
+
+/**
+ * Call the HPC API (`{url}hpc/api/{endPoint}`) as the test, with the
+ * server's token; resolve with the status and the JSON body (null if none).
+ */
+export async function hpcApi(
+  endPoint: string,
+  init: { method?: string; data?: unknown } = {},
+  lab: { url: string; token: string } = server()
+): Promise<{ status: number; body: unknown }> {
+  const reply = await fetch(`${lab.url}hpc/api/${endPoint}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: `token ${lab.token}`, 'Content-Type': 'application/json' },
+    body: init.data === undefined ? undefined : JSON.stringify(init.data)
+  });
+  const text = await reply.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  return { status: reply.status, body };
+}
+
+/**
+ * Stop a Dask/IPyParallel set, wait until it ended, and forget it: what a
+ * test started never outlives it.
+ */
+export async function removeSet(id: string, lab: { url: string; token: string } = server()): Promise<void> {
+  await hpcApi(`sets/${id}`, { method: 'DELETE' }, lab);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { body } = await hpcApi(`sets/${id}`, {}, lab);
+    if (!body || (body as { state?: string }).state === 'ended') {
+      break;
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  await hpcApi(`sets/${id}?forget=true`, { method: 'DELETE' }, lab);
+}
+
+/**
+ * Create a notebook with the Python kernel in the Lab's root, and wait
+ * until its kernel is idle; resolve with its panel.
+ */
+export async function newNotebook(page: Page): Promise<Locator> {
+  await executeCommand(page, 'notebook:create-new', { kernelName: 'python3' });
+  const panel = page.locator('.jp-NotebookPanel:visible');
+  await expect(panel).toHaveCount(1);
+  await expect(panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toHaveCount(1, {
+    timeout: 60_000
+  });
+  return panel;
+}
+
+/**
+ * Type `code` into the notebook's active cell and run it (Shift+Enter);
+ * resolve with the cell, once it ran.
+ */
+export async function runCell(panel: Locator, code: string): Promise<Locator> {
+  const cells = panel.locator('.jp-Notebook .jp-Cell');
+  const index = await cells.evaluateAll(nodes => nodes.findIndex(node => node.classList.contains('jp-mod-active')));
+  const ran = cells.nth(index);
+  await ran.locator('.cm-content').click();
+  await ran.page().keyboard.type(code);
+  await ran.page().keyboard.press('Shift+Enter');
+  // The prompt shows a number once the kernel has run it (`[*]` while it runs).
+  await expect(ran.locator('.jp-InputPrompt')).toHaveText(/\[\d+\]/, { timeout: 180_000 });
+  return ran;
 }

@@ -1,0 +1,174 @@
+/**
+ * Renders `%squeue`'s output (`application/vnd.jupyterlab-hpc.jobs+json`,
+ * see `jupyterlab_hpc/display.py`) as a compact table in notebooks: a mime
+ * extension, so it renders wherever JupyterLab renders outputs. Every value
+ * comes from Slurm or users and is set as text, never markup, which makes
+ * the renderer safe in untrusted notebooks too.
+ */
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+
+import { shownReason } from './models/queue/jobs';
+
+export const JOBS_MIME_TYPE = 'application/vnd.jupyterlab-hpc.jobs+json';
+
+/**
+ * A job as `%squeue` reports it: the companion's fields plus its cluster.
+ */
+interface IJobsJob {
+  [key: string]: unknown;
+}
+
+/**
+ * The mime bundle's data, version 1.
+ */
+export interface IJobsData {
+  version: number;
+  query: { cluster?: string | null; user?: string | null; all?: boolean; states?: string[] | null };
+  clusters: Array<{ name: string; status?: string; error?: string | null; updatedAt?: string | null }>;
+  jobs: IJobsJob[];
+}
+
+interface IColumn {
+  key: string;
+  label: (trans: TranslationBundle) => string;
+  value: (job: IJobsJob) => string;
+}
+
+const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
+
+const COLUMNS: ReadonlyArray<IColumn> = [
+  { key: 'id', label: trans => trans.__('ID'), value: job => text(job.id) },
+  { key: 'name', label: trans => trans.__('Name'), value: job => text(job.name) },
+  { key: 'user', label: trans => trans.__('User'), value: job => text(job.user) },
+  { key: 'partition', label: trans => trans.__('Partition'), value: job => text(job.partition) },
+  { key: 'state', label: trans => trans.__('State'), value: job => text(job.state) },
+  { key: 'elapsed', label: trans => trans.__('Elapsed'), value: job => text(job.elapsed) },
+  { key: 'timeLeft', label: trans => trans.__('Left'), value: job => text(job.timeLeft) },
+  { key: 'nodes', label: trans => trans.__('Nodes'), value: job => text(job.nodes) },
+  {
+    // Slurm's NODELIST(REASON): where it runs, or why it waits.
+    key: 'where',
+    label: trans => trans.__('Nodes / reason'),
+    value: job => text(job.nodeList) || shownReason({ reason: text(job.reason) })
+  }
+];
+
+const CLUSTER_COLUMN: IColumn = {
+  key: 'cluster',
+  label: trans => trans.__('Cluster'),
+  value: job => text(job.cluster)
+};
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  content = ''
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = content;
+  return node;
+}
+
+/**
+ * "2 jobs on local (your jobs; active)".
+ */
+export function jobsCaption(data: IJobsData, trans: TranslationBundle): string {
+  const who = data.query.all ? trans.__('all users') : data.query.user || trans.__('your jobs');
+  const where = data.clusters.map(cluster => cluster.name).join(', ');
+  const states = data.query.states?.length ? `; ${data.query.states.join(',')}` : '';
+  return trans._n('%1 job on %2 (%3)', '%1 jobs on %2 (%3)', data.jobs.length, where, `${who}${states}`);
+}
+
+/**
+ * The table of a jobs bundle, as a DOM tree.
+ */
+export function jobsTable(data: IJobsData, trans: TranslationBundle): HTMLElement {
+  const columns = data.clusters.length > 1 ? [CLUSTER_COLUMN, ...COLUMNS] : COLUMNS;
+  const root = element('div', 'jp-Hpc-jobsOutput');
+  const table = element('table', 'jp-Hpc-jobsOutputTable');
+  table.appendChild(element('caption', 'jp-Hpc-jobsOutputCaption', jobsCaption(data, trans)));
+  const headRow = table.createTHead().insertRow();
+  for (const column of columns) {
+    const th = element('th', '', column.label(trans));
+    th.scope = 'col';
+    headRow.appendChild(th);
+  }
+  const body = table.createTBody();
+  for (const job of data.jobs) {
+    const row = body.insertRow();
+    row.dataset.jobId = text(job.id);
+    row.dataset.state = text(job.state);
+    for (const column of columns) {
+      const cell = row.insertCell();
+      cell.dataset.column = column.key;
+      cell.textContent = column.value(job);
+    }
+  }
+  root.appendChild(table);
+  if (data.jobs.length === 0) {
+    root.appendChild(element('div', 'jp-Hpc-jobsOutputEmpty', trans.__('No jobs.')));
+  }
+  for (const cluster of data.clusters) {
+    if (cluster.error) {
+      root.appendChild(element('div', 'jp-Hpc-jobsOutputError', `${cluster.name}: ${cluster.error}`));
+    }
+  }
+  return root;
+}
+
+/**
+ * The bundle's data if it has the shape this renderer knows.
+ */
+export function asJobsData(value: unknown): IJobsData | null {
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const data = value as Partial<IJobsData>;
+  return data.version === 1 && Array.isArray(data.jobs) && Array.isArray(data.clusters)
+    ? ({ query: {}, ...data, jobs: data.jobs.filter(job => typeof job === 'object' && job !== null) } as IJobsData)
+    : null;
+}
+
+export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
+  constructor(options: IRenderMime.IRendererOptions) {
+    super();
+    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_hpc');
+    this.addClass('jp-Hpc-jobsRenderer');
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const data = asJobsData(model.data[JOBS_MIME_TYPE]);
+    this.node.replaceChildren(
+      data
+        ? jobsTable(data, this._trans)
+        : element(
+            'div',
+            'jp-Hpc-jobsOutputError',
+            this._trans.__('This job table has a format this extension does not know.')
+          )
+    );
+  }
+
+  private _trans: TranslationBundle;
+}
+
+export const rendererFactory: IRenderMime.IRendererFactory = {
+  safe: true,
+  mimeTypes: [JOBS_MIME_TYPE],
+  // Before text/html (50): Lab shows this table, other front ends the HTML one.
+  defaultRank: 40,
+  createRenderer: options => new JobsRenderer(options)
+};
+
+const extension: IRenderMime.IExtension = {
+  id: 'jupyterlab-hpc:jobs-renderer',
+  description: "Renders %squeue's job tables in notebooks.",
+  rendererFactory,
+  rank: 40,
+  dataType: 'json'
+};
+
+export default extension;

@@ -15,10 +15,13 @@ digest() { find "$@" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | 
 stamp_ok() { [ "$(cat "$STAMPS/$1" 2>/dev/null)" = "$2" ]; }
 stamp_set() { echo "$2" > "$STAMPS/$1"; }
 
-bash "$ROOT/scripts/install-system.sh"
-
 STAMPS=$ROOT/.run/stamps
 mkdir -p "$STAMPS"
+# Two set-ups at once (e.g. run.sh and test.sh) would race on node_modules and the venv.
+exec 8>"$ROOT/.run/setup.lock"
+flock -w 1800 8 || { log "another set-up holds $ROOT/.run/setup.lock"; exit 1; }
+
+bash "$ROOT/scripts/install-system.sh"
 
 if [ ! -x "$VENV/bin/python" ]; then
     log "creating the Python venv $VENV"

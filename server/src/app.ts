@@ -34,6 +34,16 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
 
+  // Lab's ServerConnection marks every request as JSON, DELETEs with no body included.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    try {
+      done(null, text === '' ? undefined : JSON.parse(text as string));
+    } catch {
+      done(Object.assign(new Error('the request body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+
   // Every route, WebSocket upgrades included, needs the companion's token.
   app.addHook('onRequest', async (request, reply) => {
     if (!hasToken(request.headers.authorization, deps.token)) {

@@ -219,6 +219,8 @@ export async function startLab(options: ILabOptions = {}): Promise<IStartedLab> 
         ...process.env,
         JUPYTER_CONFIG_DIR: configDir,
         JUPYTER_RUNTIME_DIR: runtimeDir,
+        // set records and personal templates of this run only, not the user's own
+        JUPYTERLAB_HPC_DATA_DIR: path.join(runtimeDir, 'hpc-data'),
         ...options.env,
         // As if the venv were activated, for the server's subprocesses.
         PATH: `${path.join(venv, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`

@@ -67,3 +67,23 @@ describe('companion app', () => {
     expect((await body(res)).error).toContain('/api/nope');
   });
 });
+
+describe('request bodies', () => {
+  it('accepts a DELETE with a JSON content type and no body, refuses broken JSON', async () => {
+    const app = makeApp();
+    app.delete('/api/test-empty', async () => ({ ok: true }));
+    const served = await serve(app, 'secret');
+    try {
+      const del = await served.request('/api/test-empty', {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json' }
+      });
+      expect(del.status).toBe(200);
+      const bad = await served.request('/api/config/user-clusters', { method: 'PUT', body: '{"clusters": [' });
+      expect(bad.status).toBe(400);
+      expect((await body(bad)).error).toMatch(/not valid JSON/);
+    } finally {
+      await served.close();
+    }
+  });
+});

@@ -1,0 +1,149 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchContext } from './context';
+import { run, slurmEnv } from './exec';
+import { evaluateGoals } from './goals';
+import { describeMachine } from './machine';
+import { BenchQueue, QUEUE_JOB_NAME, cancelBenchJobs } from './queue';
+import { Results, markdown } from './report';
+import { QueueSizeResult, measureQueueSize } from './row1-queue';
+import { RpcResult, measureRpcs } from './row3-rpcs';
+import { SshCommandResult, measureSsh } from './row4-ssh';
+import { stubRows } from './stubs';
+
+/**
+ * The bench (bench/run.sh builds and starts this with the Slurm fixture's environment).
+ * Big queues go to the fixture's `remote` slurmctld, driven locally as root, so that other
+ * tests on `local` never see them; every job is named hpc-bench-* and cancelled at the end.
+ */
+const PROBE_JOB_NAME = 'hpc-bench-probe';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run the bench through bench/run.sh (it starts the Slurm fixture)`);
+  }
+  return value;
+}
+
+/** Keeps the newest `keep` run directories (ISO-time names) of `<out>/raw`: companion logs for diagnosis. */
+function pruneScratch(dir: string, keep: number): void {
+  const runs = readdirSync(dir)
+    .filter(name => /^\d{4}-\d\d-\d\dT/.test(name))
+    .sort();
+  for (const name of runs.slice(0, Math.max(0, runs.length - keep))) {
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000,100000' },
+      out: { type: 'string', default: 'bench/results' },
+      quick: { type: 'boolean', default: false },
+      bundle: { type: 'string' },
+      scratch: { type: 'string' },
+      repo: { type: 'string', default: '.' }
+    }
+  });
+  const repo = resolve(values.repo as string);
+  const sizes = (values.sizes as string)
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (sizes.some(n => !Number.isInteger(n) || n < 100 || n > 150_000)) {
+    throw new Error(`--sizes: whole numbers of jobs from 100 to 150000, got ${values.sizes}`);
+  }
+  const quick = values.quick as boolean;
+  const out = resolve(values.out as string);
+  const scratch = resolve(values.scratch ?? join(out, 'raw', new Date().toISOString().replace(/[:.]/g, '-')));
+  mkdirSync(scratch, { recursive: true });
+  pruneScratch(join(out, 'raw'), 3);
+  const ctx: BenchContext = {
+    benchConf: env('HPC_SLURM_CONF_REMOTE'),
+    bundle: resolve(values.bundle ?? join(repo, 'jupyterlab_hpc/companion/main.js')),
+    scratch,
+    quick,
+    runs: quick
+      ? { raw: 5, first: 2, rounds: 2, views: 2, ssh: 20, rpcWindowS: 4 }
+      : { raw: 11, first: 5, rounds: 7, views: 3, ssh: 100, rpcWindowS: 10 },
+    log: line => process.stderr.write(`${line}\n`)
+  };
+  const started = performance.now();
+  const machine = describeMachine(repo);
+  const names = [QUEUE_JOB_NAME, PROBE_JOB_NAME];
+  // an interrupted earlier run may have left jobs: start from none of ours
+  await cancelBenchJobs(ctx.benchConf, names);
+
+  const row1: QueueSizeResult[] = [];
+  let row3: RpcResult | undefined;
+  let row4: SshCommandResult[] = [];
+  try {
+    ctx.log('row 4: one command over warm ssh2, locally, and over a fresh ssh per call');
+    const probe = (
+      await run(
+        [
+          'sbatch',
+          '--parsable',
+          '--hold',
+          `--job-name=${PROBE_JOB_NAME}`,
+          '--chdir=/tmp',
+          '--output=/dev/null',
+          '--wrap=true'
+        ],
+        slurmEnv(ctx.benchConf)
+      )
+    )
+      .trim()
+      .split(';')[0];
+    row4 = await measureSsh(
+      ctx,
+      {
+        host: env('HPC_SSH_HOST'),
+        port: Number(env('HPC_SSH_PORT')),
+        user: env('HPC_SSH_USER'),
+        identityFile: env('HPC_SSH_KEY'),
+        knownHostsFile: env('HPC_SSH_KNOWN_HOSTS')
+      },
+      probe
+    );
+
+    const queue = new BenchQueue(ctx.benchConf);
+    for (const n of sizes) {
+      ctx.log(`row 1: building a queue of ${n} held jobs`);
+      await queue.growTo(n);
+      row1.push(await measureQueueSize(ctx, queue));
+      if (!row3) {
+        ctx.log(`row 3: slurmctld RPCs with 1 and 10 views (${n} jobs)`);
+        row3 = await measureRpcs(ctx);
+      }
+    }
+  } finally {
+    ctx.log('cancelling the bench jobs');
+    await cancelBenchJobs(ctx.benchConf, names);
+  }
+
+  machine.loadEnd = loadavg()[0];
+  const stubs = quick ? [] : stubRows(repo);
+  const measured = { row1, row3, row4, stubs };
+  const results: Results = {
+    machine,
+    options: { sizes, quick, bundle: ctx.bundle, benchCluster: 'remote slurmctld, local transport, expandArrays' },
+    durationS: (performance.now() - started) / 1000,
+    ...measured,
+    goals: evaluateGoals(measured)
+  };
+  const md = markdown(results);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(out, 'latest.md'), md);
+  process.stdout.write(md);
+}
+
+main().catch(e => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,167 @@
+import { Goal, Measured } from './goals';
+import type { Machine } from './machine';
+import { fmt, round } from './stats';
+
+export interface Results extends Measured {
+  machine: Machine;
+  options: { sizes: number[]; quick: boolean; bundle: string; benchCluster: string };
+  durationS: number;
+  goals: Goal[];
+}
+
+const table = (head: string[], rows: Array<Array<string | number>>): string =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)].join(
+    '\n'
+  );
+
+const ratio = (a: number, b: number) => `${round(a / b, 2)}×`;
+
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+
+export function markdown(r: Results): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`# jupyterlab-hpc bench — ${m.date.slice(0, 16).replace('T', ' ')} UTC`);
+  out.push('');
+  out.push(
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Linux ${m.kernel}; ${m.slurm}; Node ${m.node}; ${m.python}; ` +
+      `commit ${m.commit}; load average ${round(m.loadStart, 2)} at the start, ${round(m.loadEnd ?? NaN, 2)} at the end. ` +
+      `${r.options.quick ? 'Quick run' : 'Full run'} (sizes ${r.options.sizes.join(', ')}) in ` +
+      `${Math.round(r.durationS)} s. Times in ms as min/median/max; ratios compare medians measured in this run.`
+  );
+  out.push('');
+  out.push('## Goals');
+  out.push('');
+  out.push(
+    table(
+      ['row', 'goal', 'measured', 'result'],
+      r.goals.map(g => [g.row, g.goal, g.measured, g.pass === null ? 'SKIPPED' : g.pass ? 'PASS' : 'FAIL'])
+    )
+  );
+  if (r.row1.length) {
+    out.push('');
+    out.push('## 1. The queue: companion vs raw `squeue` (same argv, same queue, one row per array task)');
+    out.push('');
+    out.push(
+      table(
+        ['jobs', 'rows', 'raw squeue', 'first answer (fresh companion)', '× raw', 'poll after 1% change', '× raw'],
+        r.row1.map(x => [
+          x.jobs,
+          x.rows,
+          fmt(x.raw),
+          fmt(x.first),
+          `${fmt(x.firstRatio, 2)}`,
+          fmt(x.changedPoll),
+          `${fmt(x.pollRatio, 2)}`
+        ])
+      )
+    );
+    out.push('');
+    out.push(
+      table(
+        ['jobs', 'poll: squeue / split+diff / removed / emit (medians)', 'unchanged poll', 'first poll', 'new view'],
+        r.row1.map(x => {
+          const p = x.changedPollParts;
+          const parts = [p.fetch, p.splitDiff, p.removed, p.emit].map(s => round(s.median)).join(' / ');
+          return [x.jobs, parts, fmt(x.unchangedPoll), round(x.fullPoll.totalMs), fmt(x.newView)];
+        })
+      )
+    );
+    out.push('');
+    out.push(
+      table(
+        [
+          'jobs',
+          'squeue output MB',
+          'answer JSON MB',
+          'squeue peak MB',
+          'companion RSS polling / peak MB',
+          'first answer peak MB'
+        ],
+        r.row1.map(x => [
+          x.jobs,
+          mb(x.squeueBytes),
+          mb(x.firstBytes),
+          round(x.squeuePeakMb),
+          `${round(x.rssMb)} / ${round(x.hwmMb)}`,
+          round(x.firstHwmMb)
+        ])
+      )
+    );
+    out.push('');
+    out.push(
+      '× raw: min/median/max of per-run ratios, each over the raw squeue run next to it (same round). ' +
+        'Raw squeue: spawned, stdout read through a pipe and dropped. First answer: `GET /api/clusters/bench/jobs?all=true` ' +
+        'on a companion process started for it (spawn → connection file not counted), to the last byte. Poll: timed inside ' +
+        'the companion (`HPC_COMPANION_TIMINGS=1`); emit = diffs serialized to the open view. New view: a WebSocket ' +
+        'subscribe → whole snapshot received, while another view is open.'
+    );
+  }
+  if (r.row3) {
+    out.push('');
+    out.push(`## 3. slurmctld RPCs with 1 and 10 open views (poll interval ${r.row3.pollIntervalS} s)`);
+    out.push('');
+    out.push(
+      table(
+        [
+          'views',
+          'window s',
+          'intervals',
+          'companion squeue runs',
+          'sdiag REQUEST_JOB_INFO',
+          'sdiag REQUEST_PARTITION_INFO'
+        ],
+        r.row3.windows.map(w => [
+          w.views,
+          w.seconds,
+          w.intervals,
+          w.companionSqueues,
+          w.jobInfoRpcs,
+          w.partitionInfoRpcs
+        ])
+      )
+    );
+    out.push('');
+    out.push(
+      `9 more views subscribed in ${fmt(r.row3.subscribe)} ms with ${r.row3.subscribeExtraSqueues} extra squeue. ` +
+        'sdiag counts every client of that slurmctld (other tests too); the window with no view shows that background. ' +
+        'Each squeue costs one REQUEST_JOB_INFO and one REQUEST_PARTITION_INFO.'
+    );
+  }
+  if (r.row4.length) {
+    out.push('');
+    out.push('## 4. One command: warm ssh2 vs local vs a fresh ssh per call');
+    out.push('');
+    out.push(
+      table(
+        [
+          'command',
+          'local runner',
+          'ssh2 runner (warm)',
+          '× local',
+          'bare ssh2 (floor)',
+          'openssh (ControlMaster)',
+          'fresh ssh',
+          '× local'
+        ],
+        r.row4.map(x => [
+          `\`${x.command}\``,
+          fmt(x.local),
+          fmt(x.ssh2),
+          fmt(x.ssh2Ratio, 2),
+          fmt(x.bareSsh2),
+          fmt(x.openssh),
+          fmt(x.freshSsh),
+          ratio(x.freshSsh.median, x.local.median)
+        ])
+      )
+    );
+  }
+  out.push('');
+  out.push('## Rows not measured yet');
+  out.push('');
+  for (const s of r.stubs) {
+    out.push(`- ${s.row}. ${s.what}: ${s.skipped}`);
+  }
+  return out.join('\n') + '\n';
+}

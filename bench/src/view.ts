@@ -1,0 +1,51 @@
+import WebSocket from 'ws';
+import { Companion } from './companion';
+import { since } from './stats';
+
+/**
+ * One open "view" of a queue, as the sidebar holds it: a WebSocket subscribed to a cluster
+ * (all users' jobs), receiving the shared snapshot once and diffs after.
+ */
+export class View {
+  diffs = 0;
+  private onSnapshot?: (bytes: number) => void;
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      // the type is at the start of the JSON: no need to parse 100k rows to know it
+      const head = data.subarray(0, 40).toString();
+      if (head.startsWith('{"type":"snapshot"')) {
+        this.onSnapshot?.(data.length);
+      } else if (head.startsWith('{"type":"diff"')) {
+        this.diffs += 1;
+      }
+    });
+  }
+
+  static open(companion: Companion): Promise<View> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(`${companion.url.replace(/^http/, 'ws')}/api/ws`, {
+        headers: { authorization: `token ${companion.token}` },
+        maxPayload: 1024 * 1024 * 1024
+      });
+      socket.once('open', () => resolve(new View(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Subscribes; resolves when the whole snapshot arrived, with the time from the request. */
+  subscribe(cluster: string): Promise<{ ms: number; bytes: number }> {
+    return new Promise(resolve => {
+      const start = performance.now();
+      this.onSnapshot = bytes => {
+        this.onSnapshot = undefined;
+        resolve({ ms: since(start), bytes });
+      };
+      this.socket.send(JSON.stringify({ type: 'subscribe', cluster, all: true }));
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { remoteConf, slurm } from '../helpers/slurm';
+
+const REPO = join(__dirname, '../..');
+
+/**
+ * Keeps bench/ working: the bench at 1k jobs, rows 1/3/4 only. It asserts that the bench
+ * completes, writes its table and leaves no job behind; never how fast anything was (the
+ * bench's results are ratios for people to read, not test verdicts).
+ */
+describe('bench/run.sh --sizes 1000 --quick', () => {
+  const out = mkdtempSync(join(tmpdir(), 'hpc-bench-smoke-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('completes, writes the results table (markdown + JSON) and leaves no bench job', async () => {
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(resolve =>
+      execFile(
+        'bash',
+        [join(REPO, 'bench/run.sh'), '--sizes', '1000', '--quick', '--out', out],
+        { cwd: REPO, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
+      )
+    );
+    if (code !== 0) {
+      throw new Error(`bench/run.sh exited ${code}:\n${stderr.slice(-4000)}`);
+    }
+    expect(existsSync(join(out, 'latest.md'))).toBe(true);
+    const md = readFileSync(join(out, 'latest.md'), 'utf8');
+    expect(stdout).toContain('## Goals');
+    expect(md).toBe(stdout);
+    for (const section of ['## 1.', '## 3.', '## 4.']) {
+      expect(md).toContain(section);
+    }
+    const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    expect(results.row1).toHaveLength(1);
+    expect(results.row1[0].jobs).toBe(1000);
+    // the companion answered with every row squeue printed (the queue is the bench's plus others')
+    expect(results.row1[0].firstRows).toBeGreaterThanOrEqual(1000);
+    expect(results.row3.windows.map((w: { views: number }) => w.views)).toEqual([0, 1, 10]);
+    expect(results.row4.map((r: { command: string }) => r.command.split(' ')[0])).toEqual(['squeue', 'true']);
+    expect(results.machine.cores).toBeGreaterThan(0);
+    for (const g of results.goals) {
+      expect(['boolean', 'object']).toContain(typeof g.pass);
+    }
+    // no job left behind, interrupted or not (bench/cleanup.sh runs on exit)
+    const left = slurm(remoteConf(), ['squeue', '--noheader', '--user=root', '--format=%j']);
+    expect(left.split('\n').filter(name => name.startsWith('hpc-bench-'))).toEqual([]);
+  }, 600_000);
+});

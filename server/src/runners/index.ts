@@ -2,7 +2,7 @@ import { ClusterConfig } from '../config';
 import { createLocalRunner } from './local';
 import { createOpensshRunner } from './openssh';
 import { createSshRunner } from './ssh';
-import { CommandRunner, TransportError } from './types';
+import { CommandRunner, SshTarget, TransportError } from './types';
 
 /** The one place that maps a cluster's transport to its runner. */
 export function createRunner(cluster: ClusterConfig): CommandRunner {
@@ -10,27 +10,17 @@ export function createRunner(cluster: ClusterConfig): CommandRunner {
     case 'local':
       return createLocalRunner({ env: cluster.env });
     case 'ssh':
-      return createSshRunner({
-        host: cluster.host as string,
-        port: cluster.port,
-        user: cluster.user,
-        identityFile: cluster.identityFile,
-        knownHostsFile: cluster.knownHostsFile,
-        env: cluster.env
-      });
+      return createSshRunner(sshTarget(cluster));
     case 'openssh':
-      return createOpensshRunner({
-        host: cluster.host as string,
-        port: cluster.port,
-        user: cluster.user,
-        identityFile: cluster.identityFile,
-        knownHostsFile: cluster.knownHostsFile,
-        sshOptions: cluster.sshOptions,
-        env: cluster.env
-      });
+      return createOpensshRunner({ ...sshTarget(cluster), sshOptions: cluster.sshOptions });
     default:
       return unavailableRunner(cluster, `transport "${cluster.transport}" is not available yet`);
   }
+}
+
+function sshTarget(cluster: ClusterConfig): SshTarget {
+  const { host, port, user, identityFile, knownHostsFile, env } = cluster;
+  return { host: host as string, port, user, identityFile, knownHostsFile, env };
 }
 
 function unavailableRunner(cluster: ClusterConfig, why: string): CommandRunner {

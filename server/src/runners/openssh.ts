@@ -4,16 +4,9 @@ import { join } from 'node:path';
 import { createLimiter } from '../util/limit';
 import { runProcess } from './process';
 import { shellCommand, shellQuote } from './shell-quote';
-import { CommandResult, CommandRunner, FileSlice, RunOptions, TransportError } from './types';
+import { CommandResult, CommandRunner, FileSlice, RunOptions, SshTarget, TransportError } from './types';
 
-export interface OpensshRunnerOptions {
-  host: string;
-  port?: number;
-  user?: string;
-  identityFile?: string;
-  /** Without one, the user's ssh configuration decides (always with StrictHostKeyChecking=yes). */
-  knownHostsFile?: string;
-  env?: Record<string, string>;
+export interface OpensshRunnerOptions extends SshTarget {
   /** Extra `-o Key=Value` options, e.g. ProxyJump=gateway (the user's own ssh settings). */
   sshOptions?: string[];
   timeoutMs?: number;

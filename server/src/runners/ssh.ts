@@ -6,17 +6,9 @@ import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { createLimiter } from '../util/limit';
 import { KnownKey, keysForHost, knownHostsName } from './known-hosts';
 import { shellCommand } from './shell-quote';
-import { CommandResult, CommandRunner, FileSlice, RunOptions, TransportError } from './types';
+import { CommandResult, CommandRunner, FileSlice, RunOptions, SshTarget, TransportError } from './types';
 
-export interface SshRunnerOptions {
-  host: string;
-  port?: number;
-  user?: string;
-  /** Private key file; without one the SSH agent ($SSH_AUTH_SOCK) is used. */
-  identityFile?: string;
-  /** Defaults to ~/.ssh/known_hosts. Host keys are always verified. */
-  knownHostsFile?: string;
-  env?: Record<string, string>;
+export interface SshRunnerOptions extends SshTarget {
   timeoutMs?: number;
   /** Concurrent channels on the one connection (sshd's MaxSessions is 10). */
   maxChannels?: number;

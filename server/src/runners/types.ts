@@ -56,3 +56,16 @@ export class TransportError extends Error {
     this.name = 'TransportError';
   }
 }
+
+/** Where and as whom an SSH transport logs in (ssh2 and openssh alike). */
+export interface SshTarget {
+  host: string;
+  port?: number;
+  user?: string;
+  /** Private key file; without one the SSH agent (ssh2) or the ssh configuration (openssh) decides. */
+  identityFile?: string;
+  /** Host keys are always verified; ssh2 defaults to ~/.ssh/known_hosts. */
+  knownHostsFile?: string;
+  /** Environment for every remote command, passed through env(1), quoted. */
+  env?: Record<string, string>;
+}

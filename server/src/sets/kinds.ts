@@ -1,3 +1,4 @@
+import type { SetCommands } from '../templates/types';
 import { posix } from 'node:path';
 import { SetConnection, SetKind, SetSpec } from './types';
 
@@ -40,15 +41,8 @@ export interface KindConfig {
   connection(file: Record<string, unknown>, path: string): SetConnection;
 }
 
-/** A custom kind as a template declares it (issue 4's templates). */
-export interface CustomKindTemplate {
-  headLabel: string;
-  head: string[];
-  worker: string[];
-  workerNameOption?: string;
-  readyFile: string;
-  connectionFile: string;
-}
+/** A custom kind as a template declares it (the `set` field of a job template). */
+export type CustomKindTemplate = SetCommands;
 
 const IPP_SECURITY = 'profile/security';
 

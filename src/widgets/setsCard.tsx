@@ -55,6 +55,12 @@ export function elapsedSeconds(record: ISetRecord, now: number): number | null {
   if (!record.startedAt) {
     return null;
   }
+  const left = secondsLeft(record, now);
+  if (record.timeLimit !== undefined && left !== null) {
+    // From Slurm's own clock: `startedAt` is Slurm's local time, without a
+    // zone, which the browser may not share.
+    return record.timeLimit - left;
+  }
   const end = record.endedAt ? Date.parse(record.endedAt) : now;
   return (end - Date.parse(record.startedAt)) / 1000;
 }

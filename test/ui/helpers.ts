@@ -97,7 +97,10 @@ export async function hpcApi(
 ): Promise<{ status: number; body: unknown }> {
   const reply = await fetch(`${lab.url}hpc/api/${endPoint}`, {
     method: init.method ?? 'GET',
-    headers: { Authorization: `token ${lab.token}`, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `token ${lab.token}`,
+      ...(init.data === undefined ? {} : { 'Content-Type': 'application/json' })
+    },
     body: init.data === undefined ? undefined : JSON.stringify(init.data)
   });
   const text = await reply.text();
@@ -132,7 +135,14 @@ export async function removeSet(id: string, lab: { url: string; token: string } 
  * until its kernel is idle; resolve with its panel.
  */
 export async function newNotebook(page: Page): Promise<Locator> {
-  await executeCommand(page, 'notebook:create-new', { kernelName: 'python3' });
+  // Not `executeCommand`: the command resolves with the panel, which does
+  // not serialize out of the page.
+  await page.evaluate(async () => {
+    const app = (
+      window as unknown as { jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } } }
+    ).jupyterapp;
+    await app.commands.execute('notebook:create-new', { kernelName: 'python3' });
+  });
   const panel = page.locator('.jp-NotebookPanel:visible');
   await expect(panel).toHaveCount(1);
   await expect(panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toHaveCount(1, {

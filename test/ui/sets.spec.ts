@@ -98,7 +98,7 @@ test('a Dask cluster starts from the sidebar, shows its dashboard in Lab, and st
   const status = await page.evaluate(url => fetch(url).then(reply => reply.status), src);
   expect(status).toBe(200);
   const frame = page.frameLocator(`.jp-Hpc-dashboard[data-set-id="${id}"] iframe`);
-  await expect(frame.locator('title')).toHaveText(/Dask/);
+  await expect.poll(() => frame.locator('title').textContent()).toMatch(/Dask/);
   // Bokeh rendered its plots: the dashboard's scripts ran inside Lab.
   await expect(frame.locator('.bk-Figure, .bk-Canvas, .bk-root, [data-root-id]').first()).toBeAttached({
     timeout: 60_000

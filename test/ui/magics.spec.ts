@@ -1,0 +1,114 @@
+/**
+ * The notebook magics and the kernel comm against the real stack. The
+ * `%%sbatch` test has a Lab of its own whose companion polls Slurm only
+ * every 60 s, so that what shows sooner was pushed by the comm and the
+ * companion's refresh after a submission, not by the poll.
+ */
+import { randomBytes } from 'crypto';
+import { expect, test } from '@playwright/test';
+
+import { IStartedLab, startLab } from './global-setup';
+import { hpcApi, newNotebook, openHpcSidebar, openLab, removeSet, runCell, runCommand } from './helpers';
+
+const POLL_INTERVAL_S = 60;
+
+/**
+ * Well below the poll interval, with room for a loaded two-core machine.
+ */
+const AT_ONCE_MS = 15_000;
+
+let slowLab: IStartedLab | undefined;
+const jobs: string[] = [];
+const sets: string[] = [];
+
+test.afterAll(async () => {
+  for (const id of jobs) {
+    await runCommand('scancel', [id]);
+  }
+  for (const id of sets) {
+    await removeSet(id);
+  }
+  await slowLab?.stop();
+});
+
+test('a %%sbatch cell shows its job highlighted in the queue at once, and %squeue renders a table', async ({
+  page
+}) => {
+  // Its own runtime and companion data dirs, so its own companion.
+  slowLab = await startLab({ hpcConfig: { poll_interval: POLL_INTERVAL_S } });
+  await openLab(page, slowLab);
+  await openHpcSidebar(page);
+  const queue = page.locator('#jp-hpc-queue .jp-Hpc-queue');
+  await expect(queue).toHaveAttribute('data-cluster', 'local', { timeout: 120_000 });
+  await expect(queue).toHaveAttribute('data-connection', 'open');
+  await expect(queue).toHaveAttribute('data-status', 'ok');
+
+  const notebook = await newNotebook(page);
+  await runCell(notebook, '%load_ext jupyterlab_hpc');
+  const tag = randomBytes(3).toString('hex');
+  const started = Date.now();
+  const cell = await runCell(notebook, `%%sbatch --job-name=hpc-ui-magic-${tag} --chdir=/tmp\n#!/bin/bash\nsleep 120`);
+  // "Submitted batch job N on local", then the id as the cell's value.
+  const output = (await cell.locator('.jp-OutputArea').innerText()).trim();
+  const id = /Submitted batch job (\d+)/.exec(output)?.[1] ?? '';
+  expect(id, output).not.toBe('');
+  jobs.push(id);
+
+  // The kernel told the Lab; the queue selects and flashes the job, long
+  // before the companion's next poll.
+  const row = queue.locator(`.jp-Hpc-jobRow[data-job-id="${id}"]`);
+  await expect(row).toHaveClass(/jp-mod-highlighted/, { timeout: AT_ONCE_MS });
+  expect(Date.now() - started).toBeLessThan(POLL_INTERVAL_S * 1000);
+  await expect(row).toContainText(`hpc-ui-magic-${tag}`);
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+
+  // %squeue's JSON output is a table rendered by the extension.
+  const table = await runCell(notebook, `%squeue --cluster local --jobs ${id}`);
+  const rendered = table.locator('.jp-Hpc-jobsOutputTable');
+  await expect(rendered).toBeVisible();
+  await expect(rendered.locator('caption')).toContainText('1 job on local');
+  const jobRow = rendered.locator(`tr[data-job-id="${id}"]`);
+  await expect(jobRow.locator('[data-column="name"]')).toHaveText(`hpc-ui-magic-${tag}`);
+  await expect(jobRow.locator('[data-column="state"]')).toHaveText(/PENDING|RUNNING/);
+});
+
+test('"Use in notebook" defines a connected Dask client in the notebook’s kernel', async ({ page }) => {
+  const name = `hpc-ui-use-${randomBytes(3).toString('hex')}`;
+  const { status, body } = await hpcApi('sets', {
+    method: 'POST',
+    data: { cluster: 'local', kind: 'dask', workers: 2, memory: '700M', time: '10', name }
+  });
+  expect(status, JSON.stringify(body)).toBe(201);
+  const id = (body as { id: string }).id;
+  sets.push(id);
+
+  await openLab(page);
+  const notebook = await newNotebook(page);
+  await openHpcSidebar(page);
+  const card = page.locator(`#jp-hpc-sets .jp-Hpc-set[data-set-id="${id}"]`);
+  await expect(card).toHaveAttribute('data-state', 'running', { timeout: 180_000 });
+  await expect(card).toHaveAttribute('data-workers-connected', '2', { timeout: 120_000 });
+
+  // The notebook is the current widget: its kernel loads the extension
+  // silently and defines `client` through the comm.
+  await card.locator('.jp-Hpc-setUse').click();
+  await expect(page.locator('.Toastify__toast').filter({ hasText: `set ${id}` })).toContainText('Defined client', {
+    timeout: 120_000
+  });
+  const cell = await runCell(notebook, "print(len(client.scheduler_info()['workers']))");
+  await expect(cell.locator('.jp-OutputArea-output')).toHaveText('2');
+  await runCell(notebook, 'del client');
+
+  // With the dashboard in front, no notebook is current: the most recent
+  // one gets a cell that connects, for the user to run.
+  await card.locator('.jp-Hpc-setDashboard').click();
+  await expect(page.locator(`.jp-Hpc-dashboard[data-set-id="${id}"]`)).toBeVisible();
+  await card.locator('.jp-Hpc-setUse').click();
+  await expect(notebook).toBeVisible();
+  const inserted = notebook.locator('.jp-Cell.jp-mod-active');
+  await expect(inserted.locator('.cm-content')).toContainText('from distributed import Client');
+  const connecting = await runCell(notebook, '');
+  await expect(connecting.locator('.jp-OutputArea-output')).toContainText('Client');
+  const again = await runCell(notebook, "print(len(client.scheduler_info()['workers']), client.status)");
+  await expect(again.locator('.jp-OutputArea-output')).toHaveText('2 running');
+});

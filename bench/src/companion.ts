@@ -33,6 +33,8 @@ export interface CompanionOptions {
   clusters: ClusterConfig[];
   /** Seconds between polls while someone watches. */
   pollInterval: number;
+  /** More environment for the companion (e.g. HPC_SET_PYTHON). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -70,7 +72,7 @@ export class Companion {
     // --parent-pid: the companion stops by itself if the bench dies without stopping it
     args.push('--data-dir', join(options.dir, 'data'), '--parent-pid', String(process.pid), '--idle-timeout', '900');
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, HPC_COMPANION_TIMINGS: '1' },
+      env: { ...process.env, ...options.env, HPC_COMPANION_TIMINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe']
     });
     const polls: PollTiming[] = [];
@@ -122,6 +124,28 @@ export class Companion {
       });
       req.on('error', reject);
       req.end();
+    });
+  }
+
+  /** A JSON request with the token (POST/DELETE...); the decoded answer. */
+  send(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const headers: Record<string, string> = { authorization: `token ${this.token}` };
+      if (data) {
+        headers['content-type'] = 'application/json';
+      }
+      const req = request(`${this.url}${path}`, { method, headers }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(data);
     });
   }
 

@@ -2,6 +2,8 @@ import type { Skipped } from './stubs';
 import type { QueueSizeResult } from './row1-queue';
 import type { RpcResult } from './row3-rpcs';
 import type { SshCommandResult } from './row4-ssh';
+import type { MagicResult } from './row5-magic';
+import type { DaskResult } from './row6-dask';
 import { round } from './stats';
 
 /** One goal of issue 7 next to what this run measured. `pass` is null when not measured. */
@@ -16,6 +18,8 @@ export interface Measured {
   row1: QueueSizeResult[];
   row3?: RpcResult;
   row4: SshCommandResult[];
+  row5?: MagicResult[];
+  row6?: DaskResult;
   stubs: Skipped[];
 }
 
@@ -79,6 +83,30 @@ export function evaluateGoals(m: Measured): Goal[] {
         `${ratio.toFixed(2)}× (median of ${sq.ssh2Ratio.n} paired calls; medians ` +
         `${round(sq.ssh2.median)} vs ${round(sq.local.median)} ms)`,
       pass: ratio <= 1.3
+    });
+  }
+  const mg = m.row5?.[m.row5.length - 1];
+  if (mg) {
+    const ratio = mg.ratio.median;
+    goals.push({
+      row: 5,
+      goal: `\`jobs = %squeue --cluster bench -a -t all\` in a kernel at ${mg.jobs.toLocaleString('en')} jobs ≤ 1.3× raw squeue`,
+      measured:
+        `${ratio.toFixed(2)}× (median of ${mg.ratio.n} paired rounds; medians ${round(mg.assign.median)} vs ` +
+        `${round(mg.raw.median)} ms); displayed as the cell's value ${mg.displayRatio.median.toFixed(2)}×`,
+      pass: ratio <= 1.3
+    });
+  }
+  if (m.row6) {
+    const d = m.row6;
+    goals.push({
+      row: 6,
+      goal: '"Start Dask cluster": first worker connected − Slurm job start ≤ 1 s',
+      measured:
+        `${round(d.sinceStartTime.median / 1000, 2)} s after StartTime (1 s resolution), ` +
+        `${round(d.sinceRunningSeen.median / 1000, 2)} s after squeue first showed RUNNING (medians of ${d.runs.length}); ` +
+        `${d.jobsLeft} job left after DELETE`,
+      pass: d.sinceStartTime.median <= 1000 && d.jobsLeft === 0
     });
   }
   const targets: Record<number, string> = {

@@ -11,7 +11,9 @@ import { Results, markdown } from './report';
 import { QueueSizeResult, measureQueueSize } from './row1-queue';
 import { RpcResult, measureRpcs } from './row3-rpcs';
 import { SshCommandResult, measureSsh } from './row4-ssh';
-import { stubRows } from './stubs';
+import { MagicResult, measureMagic } from './row5-magic';
+import { DaskResult, measureDask } from './row6-dask';
+import { DASK_WHAT, Skipped, stubRows } from './stubs';
 
 /**
  * The bench (bench/run.sh builds and starts this with the Slurm fixture's environment).
@@ -81,6 +83,11 @@ async function main(): Promise<void> {
   const row1: QueueSizeResult[] = [];
   let row3: RpcResult | undefined;
   let row4: SshCommandResult[] = [];
+  const row5: MagicResult[] = [];
+  let row6: DaskResult | undefined;
+  const skipped: Skipped[] = [];
+  // rows 5 and 6 run Python (a kernel; Dask workers) from the project's venv
+  const python = join(repo, '.venv/bin/python');
   try {
     ctx.log('row 4: one command over warm ssh2, locally, and over a fresh ssh per call');
     const probe = (
@@ -120,15 +127,28 @@ async function main(): Promise<void> {
         ctx.log(`row 3: slurmctld RPCs with 1 and 10 views (${n} jobs)`);
         row3 = await measureRpcs(ctx);
       }
+      if (!quick) {
+        ctx.log(`row 5: %squeue in a kernel vs raw squeue (${n} jobs)`);
+        row5.push(await measureMagic(ctx, python, repo, n));
+      }
     }
   } finally {
     ctx.log('cancelling the bench jobs');
     await cancelBenchJobs(ctx.benchConf, names);
   }
+  if (!quick) {
+    // sets need compute, not a big queue: on the fixture's `local` cluster, with the queues gone
+    ctx.log('row 6: "Start Dask cluster", first worker connected − Slurm job start (local cluster)');
+    try {
+      row6 = await measureDask(ctx, env('HPC_SLURM_CONF_LOCAL'), python, 3);
+    } catch (e) {
+      skipped.push({ row: 6, what: DASK_WHAT, skipped: `failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
 
   machine.loadEnd = loadavg()[0];
-  const stubs = quick ? [] : stubRows(repo);
-  const measured = { row1, row3, row4, stubs };
+  const stubs = quick ? [] : [...stubRows(repo), ...skipped];
+  const measured = { row1, row3, row4, row5, row6, stubs };
   const results: Results = {
     machine,
     options: { sizes, quick, bundle: ctx.bundle, benchCluster: 'remote slurmctld, local transport, expandArrays' },

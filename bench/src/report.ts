@@ -157,8 +157,112 @@ export function markdown(r: Results): string {
       )
     );
   }
+  if (r.row5?.length) {
+    out.push('');
+    out.push('## 5. `%squeue` in an IPython kernel vs raw `squeue` (same queue, interleaved)');
+    out.push('');
+    out.push(
+      table(
+        [
+          'jobs',
+          'rows',
+          'raw squeue',
+          '`jobs = %squeue …`',
+          '× raw',
+          '`%squeue …` displayed',
+          '× raw',
+          'kernel companion poll (squeue)'
+        ],
+        r.row5.map(x => [
+          x.jobs,
+          x.rows,
+          fmt(x.raw),
+          fmt(x.assign),
+          fmt(x.ratio, 2),
+          fmt(x.display),
+          fmt(x.displayRatio, 2),
+          `${round(x.poll.median)} (${round(x.pollFetch.median)})`
+        ])
+      )
+    );
+    out.push('');
+    out.push(
+      table(
+        [
+          'jobs',
+          'HTTP GET (poll + answer)',
+          'JSON MB',
+          'json.loads',
+          'whole magic',
+          'HTML table',
+          'HTML MB',
+          'mime bundle + json.dumps',
+          'bundle MB'
+        ],
+        r.row5.map(x => {
+          const p = x.parts;
+          return [
+            x.jobs,
+            round(p.http),
+            mb(p.bytes),
+            round(p.json),
+            round(p.magic),
+            round(p.rowsPrep + p.html),
+            mb(p.htmlBytes),
+            round(p.bundle + p.bundleJson),
+            mb(p.bundleBytes)
+          ];
+        })
+      )
+    );
+    out.push('');
+    out.push(
+      'A kernel started with jupyter_client from the project venv (`bench/squeue_kernel.py`), `%load_ext jupyterlab_hpc` ' +
+        'and one `%squeue` untimed; clusters from an isolated JUPYTER_CONFIG_DIR (poll_interval 0.5 s), its own companion ' +
+        '(the bundle under test). Times: execute_request → execute_reply (displayed: and the execute_result on iopub). ' +
+        'Every %squeue runs ≥ 0.6 s after the last poll, so the companion runs squeue for it (rounds answered from the ' +
+        'snapshot are dropped: ' +
+        r.row5.map(x => x.cachedRounds).join('/') +
+        '). Second table: one pass of each part timed inside the kernel, ms; "whole magic" = HTTP + JSON + filtering ' +
+        'the jobs into the JobList (the HTTP GET itself includes a fresh poll).'
+    );
+  }
+  if (r.row6) {
+    const d = r.row6;
+    out.push('');
+    out.push('## 6. "Start Dask cluster" on the fixture\'s `local` cluster (1 worker)');
+    out.push('');
+    out.push(
+      table(
+        [
+          'head job',
+          'POST → RUNNING seen',
+          'POST → worker connected',
+          'connected − StartTime',
+          'connected − RUNNING seen',
+          'jobs left'
+        ],
+        d.runs.map(x => [
+          x.headJob,
+          x.postToRunningMs,
+          x.postToConnectedMs,
+          x.sinceStartTimeMs,
+          x.sinceRunningSeenMs,
+          x.jobsLeft
+        ])
+      )
+    );
+    out.push('');
+    out.push(
+      'ms. POST /api/sets {kind: dask, workers: 1, time: 00:05:00} to a companion started by the bench ' +
+        '(HPC_SET_PYTHON = the project venv), then GET /api/sets/:id every 100 ms until workers.connected ≥ 1. ' +
+        "Slurm's StartTime (scontrol) has whole seconds, truncated: the true start is up to 1 s after it, so " +
+        '"connected − StartTime" overstates by 0–1 s; "RUNNING seen" is squeue polled every 100 ms alongside (late by ' +
+        '≤ 100 ms + one squeue). Then DELETE /api/sets/:id, and no job of the set left in squeue.'
+    );
+  }
   out.push('');
-  out.push('## Rows not measured yet');
+  out.push('## Rows not measured');
   out.push('');
   for (const s of r.stubs) {
     out.push(`- ${s.row}. ${s.what}: ${s.skipped}`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpensshRunner } from '../../server/src/runners/openssh';
@@ -59,6 +59,17 @@ describe.each([
     await runner.run(['sh', '-c', 'printf "0123456789" > /tmp/hpc-slice-$USER']);
     const slice = await runner.readFile(`/tmp/hpc-slice-${fixture.user}`, 3, 4);
     expect(slice).toEqual({ data: '3456', offset: 3, nextOffset: 7, size: 10 });
+  });
+});
+
+describe('openssh master connection', () => {
+  it('close() ends the ControlMaster process', async () => {
+    const controlDir = mkdtempSync(join(tmpdir(), 'hpc-cm-'));
+    const r = createOpensshRunner({ ...sshFixture(), controlDir });
+    await r.run(['true']);
+    expect(readdirSync(controlDir)).toHaveLength(1); // the master's socket
+    await r.close();
+    expect(readdirSync(controlDir)).toHaveLength(0);
   });
 });
 

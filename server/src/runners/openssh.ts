@@ -104,9 +104,13 @@ export function createOpensshRunner(options: OpensshRunnerOptions): CommandRunne
     run,
     readFile,
     async close() {
-      // ask the master connection to exit; ignore "no master running"
+      // ask the master connection to exit: the same port and user, or ssh computes another ControlPath
+      const target = [
+        ...(options.port ? ['-p', String(options.port)] : []),
+        ...(options.user ? ['-l', options.user] : [])
+      ];
       await runProcess(
-        ['ssh', '-o', `ControlPath=${join(controlDir, '%C')}`, '-O', 'exit', '--', options.host],
+        ['ssh', '-o', `ControlPath=${join(controlDir, '%C')}`, ...target, '-O', 'exit', '--', options.host],
         process.env,
         { timeoutMs: 5_000 },
         'openssh'

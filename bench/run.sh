@@ -19,6 +19,8 @@ repo=$PWD
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (the Slurm fixture needs it)"
+# the project set-up (idempotent: instant when nothing changed); the smoke test runs inside test.sh, set up already
+[ -n "${HPC_BENCH_NO_SETUP:-}" ] || bash scripts/setup.sh || die "set-up failed"
 [ -x node_modules/.bin/tsc ] || die "node_modules is missing: run scripts/setup.sh first"
 
 mkdir -p bench/build

@@ -20,7 +20,7 @@ describe('bench/run.sh --sizes 1000 --quick', () => {
       execFile(
         'bash',
         [join(REPO, 'bench/run.sh'), '--sizes', '1000', '--quick', '--out', out],
-        { cwd: REPO, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: REPO, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HPC_BENCH_NO_SETUP: '1' } },
         (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
       )

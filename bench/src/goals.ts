@@ -1,5 +1,6 @@
 import type { Skipped } from './stubs';
 import type { QueueSizeResult } from './row1-queue';
+import type { UiResult } from './row2-ui';
 import type { RpcResult } from './row3-rpcs';
 import type { SshCommandResult } from './row4-ssh';
 import type { MagicResult } from './row5-magic';
@@ -16,6 +17,7 @@ export interface Goal {
 
 export interface Measured {
   row1: QueueSizeResult[];
+  row2?: UiResult;
   row3?: RpcResult;
   row4: SshCommandResult[];
   row5?: MagicResult[];
@@ -50,6 +52,19 @@ export function evaluateGoals(m: Measured): Goal[] {
       goal: `companion RSS ≤ 120 MB holding the queue ${at}`,
       measured: `${round(big.rssMb)} MB RSS (peak ${round(big.hwmMb)} MB; a first full answer peaks at ${round(big.firstHwmMb)} MB)`,
       pass: big.rssMb <= 120
+    });
+  }
+  if (m.row2) {
+    const u = m.row2;
+    const f = u.frames;
+    goals.push({
+      row: 2,
+      goal: `UI: a 1% update painted ≤ 100 ms at ${u.jobs.toLocaleString('en')} rows, smooth scrolling`,
+      measured:
+        `${round(u.toPainted.median)} ms median update → painted (${u.toPainted.n} diffs of ${u.changedRows} rows; ` +
+        `max ${round(u.toPainted.max)}); scroll frames p95 ${round(f.p95)} ms, ${round(f.over16 * 100)}% > 16.7 ms, ` +
+        `${round(f.over50 * 100)}% > 50 ms`,
+      pass: u.toPainted.median <= 100
     });
   }
   if (m.row3) {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Page, WebSocketRoute } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../test/ui/chromium';
+import { FIELDS, fakeJobRow as row } from '../../test/ui/fake-queue';
 import { startLab } from '../../test/ui/global-setup';
 import type { BenchContext } from './context';
 import { Summary, summarize } from './stats';
@@ -28,56 +30,6 @@ export interface UiResult {
   chromium: string;
 }
 
-const FIELDS = [
-  'id',
-  'jobId',
-  'arrayJobId',
-  'arrayTaskId',
-  'name',
-  'user',
-  'account',
-  'partition',
-  'state',
-  'reason',
-  'elapsed',
-  'timeLimit',
-  'timeLeft',
-  'nodes',
-  'cpus',
-  'nodeList',
-  'submitTime',
-  'startTime',
-  'comment'
-];
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'];
-
-/** Job `n` as the UI spec builds it (every fourth runs). */
-function row(n: number, name = `job-${n}`): string[] {
-  const running = n % 4 === 0;
-  const job: Record<string, string> = {
-    id: String(n),
-    jobId: String(n),
-    arrayJobId: String(n),
-    arrayTaskId: 'N/A',
-    name,
-    user: USERS[n % USERS.length],
-    account: 'science',
-    partition: n % 3 ? 'debug' : 'batch',
-    state: running ? 'RUNNING' : 'PENDING',
-    reason: running ? 'None' : 'Priority',
-    elapsed: running ? `${n % 60}:0${n % 10}` : '0:00',
-    timeLimit: '1:00:00',
-    timeLeft: running ? '59:00' : '1:00:00',
-    nodes: String(1 + (n % 8)),
-    cpus: '1',
-    nodeList: running ? 'vm' : '',
-    submitTime: '2026-11-22T10:00:00',
-    startTime: 'N/A',
-    comment: ''
-  };
-  return FIELDS.map(f => job[f]);
-}
-
 const CLUSTERS_REPLY = {
   clusters: [
     {
@@ -95,18 +47,6 @@ const CLUSTERS_REPLY = {
     }
   ]
 };
-
-/** Same as test/ui/playwright.config.ts. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage'
-];
 
 /**
  * In the page before Lab loads: every WebSocket's first message listener stamps when a
@@ -197,7 +137,7 @@ export async function measureUi(ctx: BenchContext, repo: string, updates = 20): 
   const lab = await startLab();
   ctx.log(`row 2: JupyterLab at ${lab.url} (log ${lab.log})`);
   const browser = await chromium.launch({
-    executablePath: process.env.HPC_CHROMIUM || '/usr/bin/chromium',
+    executablePath: CHROMIUM_EXECUTABLE,
     headless: true,
     args: CHROMIUM_ARGS
   });
@@ -258,7 +198,7 @@ export async function measureUi(ctx: BenchContext, repo: string, updates = 20): 
       const changed: string[][] = [];
       for (let k = 0; k < changedRows; k++) {
         const n = UI_JOBS - k * 100;
-        changed.push(row(n, `job-${n}-u${i}`));
+        changed.push(row(n, { name: `job-${n}-u${i}` }));
       }
       const message = JSON.stringify({
         type: 'diff',

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Iterator
 
 import pytest
-from test_magics import (  # noqa: F401  (cancel_after is a fixture)
+from test_magics import (  # noqa: F401  (cancel_after, hpc and kernel are fixtures: module-scoped here too)
     cancel_after,
+    hpc,
+    kernel,
     HpcEnv,
     Kernel,
     assert_one_line_error,
@@ -22,27 +23,9 @@ from test_magics import (  # noqa: F401  (cancel_after is a fixture)
     wait_until,
 )
 
-from jupyterlab_hpc.launcher import default_main_js
 
 pytestmark = needs_slurm
 START = 180.0  # seconds for a set to be scheduled and its engines to connect
-
-
-@pytest.fixture(scope="module")
-def hpc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HpcEnv]:
-    if not default_main_js().is_file():
-        pytest.fail(f"companion not built: {default_main_js()} (npm run build:companion)")
-    env = make_env(tmp_path_factory.mktemp("magics-sets"))
-    yield env
-    stop_companion(env)
-
-
-@pytest.fixture(scope="module")
-def kernel(hpc: HpcEnv) -> Iterator[Kernel]:
-    k = start_kernel(hpc)
-    k.ok("%load_ext jupyterlab_hpc")
-    yield k
-    k.shutdown()
 
 
 def started_set_id(k: Kernel, kind: str) -> str:

@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Served, body } from '../helpers/http';
 import { TestCompanion, WsClient, localCluster, remoteCluster, startCompanion, waitUntil } from '../helpers/companion';
 import { localConf, remoteConf, slurm, squeueState, submitLocal, submitRemote } from '../helpers/slurm';
@@ -149,11 +152,23 @@ describe('output tail', () => {
   });
   afterAll(() => c.close());
 
-  it.each([
-    ['local', () => submitLocal(['-J', 'hpc-tail', '--wrap', 'echo first line; sleep 2; echo second line'])],
-    ['remote', () => submitRemote(['-J', 'hpc-tail', '--wrap', 'echo first line; sleep 2; echo second line'])]
-  ])("%s: follows a running job's stdout from the last offset", async (cluster, submit) => {
-    const id = submit();
+  /** A directory both root and the ssh test user can write, for output files and markers. */
+  function sharedDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-tail-'));
+    chmodSync(dir, 0o777);
+    return dir;
+  }
+  const submitters = {
+    local: submitLocal,
+    remote: submitRemote
+  };
+  // The job writes its second line only once the test has read the first (a marker file),
+  // so a slow first read on a loaded machine cannot see both lines at once.
+  it.each(['local', 'remote'] as const)("%s: follows a running job's stdout from the last offset", async cluster => {
+    const dir = sharedDir();
+    const marker = join(dir, 'go');
+    const script = `echo first line; while [ ! -e ${marker} ]; do sleep 0.1; done; echo second line`;
+    const id = submitters[cluster](['-J', 'hpc-tail', '--time=2', '-o', join(dir, 'slurm-%j.out'), '--wrap', script]);
     const first = await waitUntil(
       async () => {
         const res = await c.served.request(`/api/clusters/${cluster}/jobs/${id}/output`);
@@ -163,9 +178,11 @@ describe('output tail', () => {
         const slice = await body(res);
         return slice.data.includes('first line') ? slice : undefined;
       },
-      15_000,
+      30_000,
       'the first line'
     );
+    expect(first.data).not.toContain('second line');
+    writeFileSync(marker, '');
     expect(first.path).toMatch(new RegExp(`slurm-${id}\\.out$`));
     const rest = await waitUntil(
       async () => {
@@ -180,4 +197,34 @@ describe('output tail', () => {
     expect(rest.data).not.toContain('first line');
     expect(rest.offset).toBe(first.nextOffset);
   });
+
+  it.each(['local', 'remote'] as const)(
+    "%s: a pending job shows no output, not an older job's file at its path",
+    async cluster => {
+      const dir = sharedDir();
+      const out = join(dir, 'job.out');
+      writeFileSync(out, 'an older job wrote this\n');
+      chmodSync(out, 0o666);
+      const id = submitters[cluster](['-J', 'hpc-tail', '--time=2', '--hold', '-o', out, '--wrap', 'echo fresh']);
+      try {
+        const pending = await c.served.request(`/api/clusters/${cluster}/jobs/${id}/output`);
+        expect(pending.status).toBe(409);
+        expect((await body(pending)).error).toMatch(new RegExp(`job ${id} is pending`));
+        expect((await act(c.served, cluster, 'release', [id])).status).toBe(200);
+        const slice = await waitUntil(
+          async () => {
+            const res = await c.served.request(`/api/clusters/${cluster}/jobs/${id}/output`);
+            const s = res.status === 200 ? await body(res) : undefined;
+            return s?.data.includes('fresh') ? s : undefined;
+          },
+          30_000,
+          "the job's own output"
+        );
+        expect(slice.path).toBe(out);
+        expect(slice.data).not.toContain('older job');
+      } finally {
+        await act(c.served, cluster, 'cancel', [id]);
+      }
+    }
+  );
 });

@@ -34,6 +34,13 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
       if (!job?.StdOut) {
         throw Object.assign(new Error(`job ${id} has no output file (an interactive job?)`), { statusCode: 404 });
       }
+      // Until it starts, a job's output path may hold an older job's file (ids restart when a
+      // cluster's state is reset): nothing to show yet, and nothing to remember.
+      if (job.JobState === 'PENDING') {
+        throw Object.assign(new Error(`job ${id} is pending: its output appears once it starts`), {
+          statusCode: 409
+        });
+      }
       paths = { stdout: job.StdOut, stderr: job.StdErr || job.StdOut };
       if (outputPaths.size > 1000) {
         outputPaths.clear();

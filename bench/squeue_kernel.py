@@ -45,13 +45,14 @@ _info = _api.info()
 import urllib.request as _u
 _p = {}
 _t0 = _t.perf_counter()
-_req = _u.Request(_info.url + "/api/clusters/bench/jobs?format=objects&all=true", headers=dict(_info.headers, Accept="application/json"))
+_req = _u.Request(_info.url + "/api/clusters/bench/jobs?format=records&all=true", headers=dict(_info.headers))
 from jupyterlab_hpc.client import _opener as _op
 with _op.open(_req) as _r:
     _raw = _r.read()
 _p["http"] = (_t.perf_counter() - _t0) * 1000
 _p["bytes"] = len(_raw)
-_t0 = _t.perf_counter(); _d = _j.loads(_raw); _p["json"] = (_t.perf_counter() - _t0) * 1000
+from jupyterlab_hpc.records import JobRecords as _JR
+_t0 = _t.perf_counter(); _d = _JR(_raw.decode("utf-8"), "bench"); _p["decode"] = (_t.perf_counter() - _t0) * 1000
 _t0 = _t.perf_counter(); _l = _mg.squeue("--cluster bench -a -t all"); _p["magic"] = (_t.perf_counter() - _t0) * 1000
 _t0 = _t.perf_counter(); _rows = _l._rows(); _p["rowsPrep"] = (_t.perf_counter() - _t0) * 1000
 _t0 = _t.perf_counter(); _h = _ht(_rows, _l._columns(), _l.caption(), "jp-Hpc-jobsTable", _l.notes()); _p["html"] = (_t.perf_counter() - _t0) * 1000

@@ -21,6 +21,7 @@ import urllib.request
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from .launcher import CompanionError, CompanionInfo, Launcher
+from .records import JobRecords
 
 DEFAULT_TIMEOUT = 30.0  # seconds; Slurm commands behind the companion have their own limits
 SUBMIT_TIMEOUT = 60.0  # sbatch on a busy controller, or over SSH, can take a while
@@ -87,8 +88,9 @@ class Companion:
         body: Optional[Mapping[str, Any]] = None,
         query: Optional[Mapping[str, Any]] = None,
         timeout: float = DEFAULT_TIMEOUT,
+        raw: bool = False,
     ) -> Any:
-        """``method /api/path`` → the decoded JSON reply; raises HpcError."""
+        """``method /api/path`` → the decoded JSON reply (``raw``: the text); raises HpcError."""
         url_path = "/api/" + path.lstrip("/")
         if query:
             pairs = {k: _query_value(v) for k, v in query.items() if v is not None}
@@ -102,8 +104,10 @@ class Companion:
             request = urllib.request.Request(info.url + url_path, data=data, headers=headers, method=method)
             try:
                 with _opener.open(request, timeout=timeout) as response:
-                    raw = response.read()
-                return json.loads(raw) if raw else None
+                    content = response.read()
+                if raw:
+                    return content.decode("utf-8")
+                return json.loads(content) if content else None
             except urllib.error.HTTPError as e:
                 if e.code == 401 and attempt == 0:
                     continue  # a new companion with a new token replaced the one we knew
@@ -202,9 +206,28 @@ class HpcSession:
     def clusters(self) -> list[dict]:
         return list(self.api.get("clusters")["clusters"])
 
-    def jobs(self, cluster: str, user: Optional[str] = None, all_users: bool = False) -> dict:
-        query = {"format": "objects", "all": all_users, "user": user}
-        return self.api.get(f"clusters/{_quote(cluster)}/jobs", query=query)
+    def jobs(
+        self,
+        cluster: str,
+        user: Optional[str] = None,
+        all_users: bool = False,
+        states: Optional[Iterable[str]] = None,
+        ids: Optional[Iterable[str]] = None,
+        active: bool = False,
+    ) -> JobRecords:
+        """A cluster's jobs, filtered by the companion (``active``: not ended, like squeue)."""
+        query = {
+            "format": "records",
+            "all": all_users,
+            "user": user,
+            "states": "active" if active else (",".join(states) if states is not None else None),
+            "jobs": ",".join(ids) if ids is not None else None,
+        }
+        text = self.api.get(f"clusters/{_quote(cluster)}/jobs", query=query, raw=True)
+        try:
+            return JobRecords(text, cluster)
+        except ValueError as e:
+            raise HpcError(f"the companion's answer for {cluster}'s jobs is not readable: {e}") from None
 
     def job_action(self, cluster: str, action: str, ids: Iterable[str]) -> dict:
         return self.api.post(f"clusters/{_quote(cluster)}/jobs/actions", {"action": action, "ids": list(ids)})

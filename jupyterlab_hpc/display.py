@@ -1,17 +1,22 @@
 """Rich displays of what the magics return: plain lists of dicts that render as tables.
 
-``%squeue`` returns a ``JobList``: code gets a ``list`` of job dicts, and the notebook shows
+``%squeue`` returns a ``JobList``: code gets a sequence of job dicts, and the notebook shows
 a table as text, HTML and the JSON mime type ``application/vnd.jupyterlab-hpc.jobs+json``,
 which the Lab extension may render as a live table (the query tells it what to watch).
 """
 
 from __future__ import annotations
 
+import bisect
 import html
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union, overload
+
+from .records import JobRecords
 
 JOBS_MIME = "application/vnd.jupyterlab-hpc.jobs+json"
 JOBS_MIME_VERSION = 1
+# Rows a table shows (HTML, text, the mime bundle): a notebook keeps its outputs.
+DISPLAY_ROWS = 1000
 
 # (key in a job dict, header) — the columns of squeue's default output, plus time left.
 JOB_COLUMNS: Sequence[tuple[str, str]] = (
@@ -80,9 +85,9 @@ def html_table(
     )
 
 
-class _Table(list):
-    """A list shown as a table: ``_repr_pretty_`` because IPython's list printer would
-    otherwise win over the bundle's text/plain."""
+class _Shown:
+    """Shown as a table: ``_repr_pretty_`` because IPython's list printer would otherwise
+    win over the bundle's text/plain."""
 
     def text(self) -> str:
         raise NotImplementedError
@@ -92,28 +97,76 @@ class _Table(list):
 
     # Here, not in subclasses: IPython would take a subclass's __repr__ over _repr_pretty_.
     def __repr__(self) -> str:  # short in logs and print(); indexing gives the dicts
-        return f"<{type(self).__name__} of {len(self)}>"
+        return f"<{type(self).__name__} of {len(self)}>"  # type: ignore[arg-type]
+
+
+class _Table(_Shown, list):
+    """A list shown as a table."""
 
 
 def _with_cluster(columns: Sequence[tuple[str, str]], several: bool) -> Sequence[tuple[str, str]]:
     return ((("cluster", "CLUSTER"),) + tuple(columns)) if several else columns
 
 
-class JobList(_Table):
-    """The jobs ``%squeue`` found: a list of dicts for code, a table for people.
+class JobList(_Shown, Sequence[dict]):
+    """The jobs ``%squeue`` found: a sequence of dicts for code (``list(jobs)`` for a list),
+    a table for people.
 
-    ``query`` is what was asked (cluster, user, all, states), ``clusters`` the state of
-    each cluster's poll (name, status, error, updatedAt).
+    ``answers`` are the clusters' records; a job's dict is built when first asked for, so a
+    100k-job queue costs the kernel one split until code walks it. Tables show the first
+    ``DISPLAY_ROWS`` jobs. ``query`` is what was asked (cluster, user, all, states),
+    ``clusters`` the state of each cluster's poll (name, status, error, updatedAt).
     """
 
-    def __init__(self, jobs: Iterable[dict], query: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]) -> None:
-        super().__init__(jobs)
+    def __init__(
+        self, answers: Iterable[JobRecords], query: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self._answers = [a for a in answers if len(a)]
+        self._starts: list[int] = []
+        total = 0
+        for answer in self._answers:
+            self._starts.append(total)
+            total += len(answer)
+        self._len = total
+        self._jobs: list[Optional[dict]] = [None] * total
         self.query = dict(query)
         self.clusters = [dict(c) for c in clusters]
 
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> dict: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[dict, list[dict]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError("JobList index out of range")
+        job = self._jobs[index]
+        if job is None:
+            k = bisect.bisect_right(self._starts, index) - 1
+            job = self._jobs[index] = self._answers[k].job(index - self._starts[k])
+        return job
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, JobList)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
     def _rows(self) -> list[dict]:
         # Slurm's NODELIST(REASON): the nodes of a running job, the reason of a waiting one.
-        return [dict(j, where=j.get("nodeList") or (f"({j['reason']})" if j.get("reason") else "")) for j in self]
+        return [
+            dict(j, where=j.get("nodeList") or (f"({j['reason']})" if j.get("reason") else ""))
+            for j in self[:DISPLAY_ROWS]
+        ]
 
     def caption(self) -> str:
         who = "all users" if self.query.get("all") else (self.query.get("user") or "your jobs")
@@ -123,7 +176,10 @@ class JobList(_Table):
         return f"{what} on {names} ({who}{'; ' + ','.join(states) if states else ''})"
 
     def notes(self) -> list[str]:
-        return [f"{c['name']}: {c['error']}" for c in self.clusters if c.get("error")]
+        notes = [f"{c['name']}: {c['error']}" for c in self.clusters if c.get("error")]
+        if len(self) > DISPLAY_ROWS:
+            notes.append(f"The first {DISPLAY_ROWS} of {len(self)} jobs are shown; the value holds them all.")
+        return notes
 
     def _columns(self) -> Sequence[tuple[str, str]]:
         return _with_cluster(JOB_COLUMNS, len(self.clusters) > 1)
@@ -138,10 +194,10 @@ class JobList(_Table):
                 "version": JOBS_MIME_VERSION,
                 "query": self.query,
                 "clusters": self.clusters,
-                "jobs": list(self),
+                "jobs": self[:DISPLAY_ROWS],
+                "total": len(self),
             },
         }
-
 
 
 class PartitionList(_Table):

@@ -21,7 +21,8 @@ from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from traitlets import Unicode
 
 from .client import HpcError, HpcSession, describe_client, set_reason
-from .display import FINAL_STATES, JobList, PartitionList, SetList, job_state_filter
+from .display import JobList, PartitionList, SetList, job_state_filter
+from .records import JobRecords
 
 DEFAULT_SHEBANG = "#!/bin/bash\n"
 SET_START_TIMEOUT = 600.0  # seconds: a set waits in the queue like any job
@@ -98,7 +99,7 @@ _sbatch.add_argument(
     "--param", metavar="NAME=VALUE", action="append", default=[], help="a template parameter (repeatable)"
 )
 
-_squeue = _Parser("%squeue", "Jobs in the queue, as a table; returns a list of dicts.")
+_squeue = _Parser("%squeue", "Jobs in the queue, as a table; returns a sequence of job dicts.")
 _add_cluster(_squeue, all_ok=True)
 _who = _squeue.add_mutually_exclusive_group()
 _who.add_argument("-u", "--user", metavar="USER", help="jobs of this user (default: yours)")
@@ -246,34 +247,35 @@ class HpcMagics(Magics):
     @line_magic
     @_with_help(_squeue)
     def squeue(self, line: str) -> JobList:
-        """Jobs in the queue as a table (HTML, and a live table in JupyterLab); returns a list of dicts."""
+        """Jobs in the queue as a table (HTML, and a table in JupyterLab); returns the jobs as dicts."""
         args = _squeue.parse_args(_split(line))
         names = self.session.cluster_names() if args.cluster == "all" else [self._cluster(args.cluster)]
         states = job_state_filter(args.state)
         ids = {i.strip() for i in args.jobs.split(",") if i.strip()} if args.jobs else None
-        jobs: list[dict] = []
+        answers: list[JobRecords] = []
         clusters: list[dict] = []
         for name in names:
             try:
-                reply = self.session.jobs(name, user=args.user, all_users=args.all)
+                # The companion filters: at 100k jobs the kernel only splits what it shows.
+                reply = self.session.jobs(
+                    name,
+                    user=args.user,
+                    all_users=args.all,
+                    states=states,
+                    ids=ids,
+                    active=args.state is None,
+                )
             except HpcError as e:
                 if len(names) == 1:
                     raise
                 # One failing cluster never hides the others.
                 clusters.append({"name": name, "status": "error", "error": str(e)})
                 continue
-            clusters.append(dict({k: reply.get(k) for k in ("status", "error", "updatedAt")}, name=name))
-            if reply.get("status") == "error" and len(names) == 1 and not reply.get("updatedAt"):
-                raise HpcError(f"{name}: {reply.get('error')}")
-            for job in reply.get("jobs", []):
-                state = str(job.get("state", "")).split(" ")[0]
-                if states is None and args.state is None and state in FINAL_STATES:
-                    continue
-                if states is not None and state not in states:
-                    continue
-                if ids is not None and not {str(job.get("id")), str(job.get("jobId"))} & ids:
-                    continue
-                jobs.append(dict(job, cluster=name))
+            header = reply.header
+            clusters.append(dict({k: header.get(k) for k in ("status", "error", "updatedAt")}, name=name))
+            if header.get("status") == "error" and len(names) == 1 and not header.get("updatedAt"):
+                raise HpcError(f"{name}: {header.get('error')}")
+            answers.append(reply)
         query = {
             "cluster": None if args.cluster == "all" else names[0],
             "user": args.user,
@@ -281,7 +283,7 @@ class HpcMagics(Magics):
             "states": sorted(states) if states is not None else (None if args.state else ["active"]),
             "jobs": sorted(ids) if ids else None,
         }
-        return JobList(jobs, query, clusters)
+        return JobList(answers, query, clusters)
 
     @line_magic
     @_with_help(_scancel)

@@ -9,7 +9,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export HPC_VENV=${HPC_VENV:-$ROOT/.venv}
 bash scripts/setup.sh
-eval "$(bash scripts/slurm/start.sh)"
+fixture=$(bash scripts/slurm/start.sh) || { echo "run: the Slurm fixture did not start (see above)" >&2; exit 1; }
+eval "$fixture"
 export PATH=$HPC_VENV/bin:$PATH
 args=(--ServerApp.ip=127.0.0.1 --no-browser --config="$ROOT/scripts/lab_config.py")
 [ "$(id -u)" = 0 ] && args+=(--allow-root)

@@ -28,6 +28,8 @@ export interface IJobsData {
   query: { cluster?: string | null; user?: string | null; all?: boolean; states?: string[] | null };
   clusters: Array<{ name: string; status?: string; error?: string | null; updatedAt?: string | null }>;
   jobs: IJobsJob[];
+  /** Jobs found, when `jobs` holds only the first of them. */
+  total?: number;
 }
 
 interface IColumn {
@@ -79,7 +81,8 @@ export function jobsCaption(data: IJobsData, trans: TranslationBundle): string {
   const who = data.query.all ? trans.__('all users') : data.query.user || trans.__('your jobs');
   const where = data.clusters.map(cluster => cluster.name).join(', ');
   const states = data.query.states?.length ? `; ${data.query.states.join(',')}` : '';
-  return trans._n('%1 job on %2 (%3)', '%1 jobs on %2 (%3)', data.jobs.length, where, `${who}${states}`);
+  const count = Math.max(data.total ?? 0, data.jobs.length);
+  return trans._n('%1 job on %2 (%3)', '%1 jobs on %2 (%3)', count, where, `${who}${states}`);
 }
 
 /**
@@ -110,6 +113,14 @@ export function jobsTable(data: IJobsData, trans: TranslationBundle): HTMLElemen
   root.appendChild(table);
   if (data.jobs.length === 0) {
     root.appendChild(element('div', 'jp-Hpc-jobsOutputEmpty', trans.__('No jobs.')));
+  } else if ((data.total ?? 0) > data.jobs.length) {
+    root.appendChild(
+      element(
+        'div',
+        'jp-Hpc-jobsOutputMore',
+        trans.__("The first %1 of %2 jobs are shown; the magic's value holds them all.", data.jobs.length, data.total)
+      )
+    );
   }
   for (const cluster of data.clusters) {
     if (cluster.error) {

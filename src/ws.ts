@@ -7,6 +7,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
+import { decodeRecords } from './records';
 
 /**
  * A session shorter than this counts as a failed connection, so that a
@@ -312,6 +313,10 @@ function isRows(value: unknown): value is string[][] {
 function parseJson(data: unknown): { [key: string]: unknown } | null {
   if (typeof data !== 'string') {
     return null;
+  }
+  // a whole queue comes as a JSON header line and squeue's own records
+  if (data.includes('\n')) {
+    return decodeRecords(data);
   }
   try {
     const value: unknown = JSON.parse(data);

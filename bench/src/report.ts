@@ -73,7 +73,7 @@ export function markdown(r: Results): string {
         [
           'jobs',
           'squeue output MB',
-          'answer JSON MB',
+          'answer MB',
           'squeue peak MB',
           'companion RSS polling / peak MB',
           'first answer peak MB'
@@ -91,7 +91,7 @@ export function markdown(r: Results): string {
     out.push('');
     out.push(
       '× raw: min/median/max of per-run ratios, each over the raw squeue run next to it (same round). ' +
-        'Raw squeue: spawned, stdout read through a pipe and dropped. First answer: `GET /api/clusters/bench/jobs?all=true` ' +
+        "Raw squeue: spawned, stdout read through a pipe and dropped. First answer: `GET /api/clusters/bench/jobs?all=true&format=records` (the records encoding: a JSON header line, then squeue's own records) " +
         'on a companion process started for it (spawn → connection file not counted), to the last byte. Poll: timed inside ' +
         'the companion (`HPC_COMPANION_TIMINGS=1`); emit = diffs serialized to the open view. New view: a WebSocket ' +
         'subscribe → whole snapshot received, while another view is open.'
@@ -191,8 +191,8 @@ export function markdown(r: Results): string {
         [
           'jobs',
           'HTTP GET (poll + answer)',
-          'JSON MB',
-          'json.loads',
+          'answer MB',
+          'decode (records)',
           'whole magic',
           'HTML table',
           'HTML MB',
@@ -205,7 +205,7 @@ export function markdown(r: Results): string {
             x.jobs,
             round(p.http),
             mb(p.bytes),
-            round(p.json),
+            round(p.decode),
             round(p.magic),
             round(p.rowsPrep + p.html),
             mb(p.htmlBytes),

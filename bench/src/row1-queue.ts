@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { decodeRecords } from '../../src/records';
 import { Companion, PollTiming } from './companion';
 import { BenchQueue } from './queue';
 import { RawRun, squeuePeakMb, timeRawSqueue } from './raw-squeue';
@@ -10,7 +11,7 @@ import { BenchContext, benchCluster } from './context';
 /**
  * Row 1: the companion next to raw squeue for the same queue, at one queue size.
  *  - raw: the companion's exact squeue argv, spawned and read through a pipe;
- *  - first: a freshly started companion's first full answer (GET .../jobs?all=true);
+ *  - first: a freshly started companion's first full answer (GET .../jobs?all=true&format=records);
  *  - poll: one poll cycle (squeue + split + diff + emit) after 1% of the jobs changed,
  *    timed inside the companion (HPC_COMPANION_TIMINGS=1), raw runs interleaved;
  *  - new view: a second WebSocket view served from the shared snapshot (and no extra squeue);
@@ -73,14 +74,15 @@ export async function measureQueueSize(ctx: BenchContext, queue: BenchQueue): Pr
     const companion = await startCompanion(ctx, `first-${queue.size}-${i}`, 60);
     try {
       starts.push(companion.startMs);
-      const res = await companion.get(`/api/clusters/${benchCluster}/jobs?all=true`);
+      // the records encoding: what the sidebar's socket and the magics get (queue-wire.ts)
+      const res = await companion.get(`/api/clusters/${benchCluster}/jobs?all=true&format=records`);
       if (res.status !== 200) {
         throw new Error(`GET jobs answered ${res.status}: ${res.body.toString().slice(0, 300)}`);
       }
       firsts.push(res.ms);
       firstRatios.push(res.ms / rawMs);
       firstBytes = res.bytes;
-      firstRows = (JSON.parse(res.body.toString()) as { rows: unknown[] }).rows.length;
+      firstRows = (decodeRecords(res.body.toString()) as { rows: unknown[] }).rows.length;
       firstHwmMb = Math.max(firstHwmMb, companion.memory().hwmMb);
     } finally {
       await companion.stop();

@@ -76,7 +76,7 @@ prepare_cluster() {
 # (slurmctld -> slurmd -> slurmstepd -> srun) with a real one-task step. Done once per
 # pair of daemon pids (recorded in probed.pids), so re-runs add no job to the queue.
 probe_cluster() {
-    local c=$1 out st pids
+    local c=$1 out host st pids
     pids="$(ctld_pid "$c") $(slurmd_pid "$c")"
     [ "$(cat "$(cluster_dir "$c")/probed.pids" 2>/dev/null)" != "$pids" ] || return 0
     st=$(node_state "$c")
@@ -87,7 +87,9 @@ probe_cluster() {
     out=$(cd /tmp && SLURM_CONF=$(cluster_conf "$c") timeout 60 \
         srun -J hpc-fixture-probe -p debug -n 1 -t 1 --immediate=30 hostname 2>&1) ||
         fail_with "$c: probe 'srun hostname' failed: $out" "$(cluster_dir "$c")/log/slurmd.log"
-    [ "$out" = "$NODE" ] || die "$c: probe printed '$out', expected '$NODE'"
+    # srun's own notes ("srun: job 8 queued and waiting for resources") when the node is busy
+    host=$(printf '%s\n' "$out" | grep -v '^srun: ' | tail -n 1)
+    [ "$host" = "$NODE" ] || die "$c: probe printed '$out', expected '$NODE'"
     echo "$pids" >"$(cluster_dir "$c")/probed.pids"
 }
 

@@ -3,6 +3,7 @@ import { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { Cluster, ClusterRegistry } from './clusters';
 import { JobEndedEvent, QueueDiff, QueueSnapshot } from './poller';
+import { encodeRecords, recordMatcher, selectRecords } from './queue-wire';
 import { SetManager } from './sets/manager';
 import { JOB_FIELD_NAMES } from './slurm/squeue';
 
@@ -65,6 +66,17 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
     }
   }
 
+  /** A snapshot in the records encoding (queue-wire.ts): the whole queue is squeue's own text, sent as is. */
+  function sendSnapshot(conn: Connection, cluster: string, snap: QueueSnapshot, match?: (r: string) => boolean): void {
+    if (conn.socket.readyState !== conn.socket.OPEN) {
+      return;
+    }
+    const { status, error, updatedAt, version, records } = snap;
+    const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
+    const header = { type: 'snapshot', cluster, status, error, updatedAt, version, count: selected.count };
+    conn.socket.send(encodeRecords(header, selected.text));
+  }
+
   /** The one connection that shows notifications for a cluster: the oldest subscribed notifier. */
   function notificationOwner(cluster: string): Connection | undefined {
     for (const conn of notifiers) {
@@ -103,7 +115,7 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
     conn.subscriptions.set(name, sub.unsubscribe);
     sub.snapshot
       .then((snap: QueueSnapshot) => {
-        send(conn, { type: 'snapshot', cluster: name, ...snap, rows: snap.rows.filter(mine) });
+        sendSnapshot(conn, name, snap, all ? undefined : recordMatcher({ user: cluster.user }));
         ready = true;
         // diffs that arrived while the snapshot was on its way and are newer than it
         for (const diff of pending.splice(0)) {

@@ -4,6 +4,7 @@ import { ClusterRegistry, createClusterRegistry } from '../../server/src/cluster
 import { ClusterConfig } from '../../server/src/config';
 import { createRunner } from '../../server/src/runners';
 import { CommandRunner } from '../../server/src/runners/types';
+import { decodeRecords } from '../../src/records';
 import { Served, serve } from './http';
 import { localConf, sshFixture } from './slurm';
 
@@ -74,7 +75,11 @@ export async function startCompanion(clusters: ClusterConfig[], pollIntervalMs =
 export class WsClient {
   readonly messages: Array<Record<string, unknown>> = [];
   private constructor(readonly socket: WebSocket) {
-    socket.on('message', data => this.messages.push(JSON.parse(String(data))));
+    // snapshots come in the records encoding, decoded as the sidebar decodes them
+    socket.on('message', data => {
+      const text = String(data);
+      this.messages.push(decodeRecords(text) ?? JSON.parse(text));
+    });
   }
   static open(url: string, token = 'test-token'): Promise<WsClient> {
     return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeRecords } from '../../src/records';
 import { Served, body } from '../helpers/http';
 import { TestCompanion, WsClient, localCluster, remoteCluster, startCompanion, waitUntil } from '../helpers/companion';
 import { localConf, remoteConf, slurm, squeueState, submitLocal, submitRemote } from '../helpers/slurm';
@@ -59,6 +60,40 @@ describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
       await waitUntil(() => squeueState(conf(), id).startsWith('CANCELLED') || undefined, 10_000, 'cancel');
     }
   );
+
+  it('answers a whole queue in the records encoding, filtered by user, states and job ids', async () => {
+    const id = submitLocal(['--hold', '-J', 'hpc-test records|enc', '--wrap', 'sleep 30']);
+    try {
+      const get = async (query: string) => {
+        const res = await c.served.request(`/api/clusters/local/jobs?format=records&${query}`);
+        expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.jupyterlab-hpc\.records/);
+        return decodeRecords(await res.text()) as { status: string; count: number; fields: string[]; rows: Row[] };
+      };
+      const mine = await waitUntil(
+        async () => {
+          const q = await get(`jobs=${id}&states=PENDING`);
+          return q.rows.length ? q : undefined;
+        },
+        10_000,
+        `job ${id} in the records answer`
+      );
+      expect(mine).toMatchObject({ status: 'ok', count: 1 });
+      expect(field(mine.fields, mine.rows[0], 'name')).toBe('hpc-test records|enc');
+      expect(field(mine.fields, mine.rows[0], 'reason')).toBe('JobHeldUser');
+      expect((await get(`jobs=${id}&states=RUNNING`)).rows).toEqual([]);
+      expect((await get(`jobs=${id}&user=nobody-here`)).rows).toEqual([]);
+      // the whole queue: the same rows as the JSON answer, in squeue's order
+      const all = await get('all=true');
+      expect(all.count).toBe(all.rows.length);
+      expect(all.rows.map(r => r[0])).toContain(id);
+      const active = await get('all=true&states=active');
+      expect(
+        active.rows.every(r => !['COMPLETED', 'CANCELLED', 'FAILED'].includes(field(active.fields, r, 'state')))
+      ).toBe(true);
+    } finally {
+      await act(c.served, 'local', 'cancel', [id]);
+    }
+  });
 
   it('holds several jobs at once, array tasks included', async () => {
     const a = submitLocal(['-J', 'hpc-test-many', '--begin=now+1hour', '--wrap', 'true']);

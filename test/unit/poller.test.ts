@@ -54,7 +54,7 @@ describe('queue poller', () => {
     const sub = poller.subscribe({ diff: d => diffs.push(d), ended: e => ended.push(...e) });
     const snap = await sub.snapshot;
     diffs.splice(0); // the first poll's diff repeats the snapshot (subscribers keep only newer versions)
-    expect(snap.rows.map(r => r[0])).toEqual(['1', '2', '3']);
+    expect([...snap.records.keys()]).toEqual(['1', '2', '3']);
     await jest.advanceTimersByTimeAsync(1000);
     expect(diffs).toHaveLength(1);
     expect(diffs[0].added.map(r => r[0])).toEqual(['4', '5']);
@@ -85,7 +85,7 @@ describe('queue poller', () => {
     diffs.splice(0);
     await jest.advanceTimersByTimeAsync(1000);
     expect(diffs[0]).toMatchObject({ status: 'error', error: expect.stringContaining('Unable to contact') });
-    expect((await poller.snapshot()).rows).toHaveLength(1);
+    expect((await poller.snapshot()).records.size).toBe(1);
     await jest.advanceTimersByTimeAsync(1000); // after one failure: one interval
     expect(slurm.calls.n).toBe(3);
     await jest.advanceTimersByTimeAsync(1000); // after two: two intervals

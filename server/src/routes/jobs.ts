@@ -1,9 +1,8 @@
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { Cluster, ClusterRegistry } from '../clusters';
 import { JobAction } from '../slurm/adapter';
-import { JOB_FIELD_NAMES, toJob } from '../slurm/squeue';
-
-const F_USER = JOB_FIELD_NAMES.indexOf('user');
+import { RECORDS_CONTENT_TYPE, encodeRecords, recordMatcher, selectRecords } from '../queue-wire';
+import { JOB_FIELD_NAMES, recordFields, toJob } from '../slurm/squeue';
 
 const nameParam = {
   type: 'object',
@@ -93,25 +92,43 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
           properties: {
             all: { type: 'boolean', default: false },
             user: { type: 'string' },
-            format: { enum: ['rows', 'objects'], default: 'rows' }
+            // comma-separated state names, or 'active' (every state but the final ones)
+            states: { type: 'string' },
+            // comma-separated job ids; an array's id matches its tasks
+            jobs: { type: 'string' },
+            // records: squeue's own text after a JSON header line (queue-wire.ts), for big queues
+            format: { enum: ['rows', 'objects', 'records'], default: 'rows' }
           }
         }
       }
     },
     async (request, reply) => {
       const { name } = request.params as { name: string };
-      const q = request.query as { all: boolean; user?: string; format: 'rows' | 'objects' };
+      const q = request.query as { all: boolean; user?: string; states?: string; jobs?: string; format: string };
       const c = cluster(registry, name, reply);
       if (!c) {
         return reply;
       }
       const snap = await c.queue.snapshot();
-      const user = q.user ?? (q.all ? undefined : c.user);
-      const rows = user ? snap.rows.filter(r => r[F_USER] === user) : snap.rows;
-      const { fields, ...state } = snap;
-      return q.format === 'objects'
-        ? { cluster: name, ...state, jobs: rows.map(toJob) }
-        : { cluster: name, ...state, fields, rows };
+      const list = (value?: string) => (value === undefined ? undefined : new Set(value.split(',').filter(Boolean)));
+      const match = recordMatcher({
+        user: q.user ?? (q.all ? undefined : c.user),
+        states: q.states === 'active' ? 'active' : list(q.states),
+        ids: list(q.jobs)
+      });
+      const { status, error, updatedAt, version, records } = snap;
+      const state = { cluster: name, status, error, updatedAt, version };
+      if (q.format === 'records') {
+        const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
+        return reply.type(RECORDS_CONTENT_TYPE).send(encodeRecords({ ...state, count: selected.count }, selected.text));
+      }
+      const rows: string[][] = [];
+      for (const record of records.values()) {
+        if (!match || match(record)) {
+          rows.push(recordFields(record));
+        }
+      }
+      return q.format === 'objects' ? { ...state, jobs: rows.map(toJob) } : { ...state, fields: JOB_FIELD_NAMES, rows };
     }
   );
 

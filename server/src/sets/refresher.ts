@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { Cluster, ClusterRegistry } from '../clusters';
 import { QueueSnapshot } from '../poller';
-import { JOB_FIELD_NAMES } from '../slurm/squeue';
+import { JOB_FIELD_NAMES, recordField, recordFields } from '../slurm/squeue';
 import { readConnectionFile, readMonitorStatus, readTail } from './cluster-files';
 import { daskDashboard } from './kinds';
 import { SET_TAG } from './script';
@@ -83,12 +83,13 @@ export function createSetRefresher(deps: {
     const tag = SET_TAG + s.record.id;
     const views = new Map<string, JobView>();
     const found: SetJob[] = [];
-    for (const row of snap.rows) {
-      const id = row[F.id];
-      const tagged = row[F.comment] === tag && row[F.user] === cluster.user;
+    for (const [id, record] of snap.records) {
+      // two fields read per job: a 100k-job queue is not split for a set's handful of jobs
+      const tagged = recordField(record, F.comment) === tag && recordField(record, F.user) === cluster.user;
       if (!ids.has(id) && !tagged) {
         continue;
       }
+      const row = recordFields(record);
       const view: JobView = {
         id,
         name: row[F.name],

@@ -1,0 +1,49 @@
+"""Decodes the companion's records encoding (``server/src/queue-wire.ts``).
+
+A whole queue travels as one JSON header line (the poll's status, ``fields``, and ``none``:
+Slurm's placeholders for "nothing"), then the jobs as squeue printed them: fields split by
+\\x1f, each record ended by \\x1e and a newline. At 100k jobs, splitting the records is all
+the kernel does up front; a job's dict is built when code or a table asks for it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+FIELD_SEP = "\x1f"
+RECORD_END = "\x1e\n"
+
+
+class JobRecords:
+    """One cluster's answer: its poll status and its jobs' raw records."""
+
+    def __init__(self, text: str, cluster: Optional[str] = None) -> None:
+        head, newline, body = text.partition("\n")
+        if not newline:
+            raise ValueError("not a records answer: no header line")
+        header = json.loads(head)
+        if not isinstance(header, dict) or not isinstance(header.get("fields"), list):
+            raise ValueError("not a records answer: the header has no fields")
+        if body and not body.endswith(RECORD_END):
+            raise ValueError("not a records answer: the last record is cut")
+        self.header: dict[str, Any] = header
+        self.fields: list[str] = [str(f) for f in header["fields"]]
+        self._none = frozenset(header.get("none") or ())
+        self._records = body.split(RECORD_END)
+        self._records.pop()  # after the last RECORD_END
+        self.cluster = cluster
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def job(self, index: int) -> dict[str, str]:
+        """The job at ``index`` as a dict of its fields (plus ``cluster`` when known)."""
+        values = self._records[index].split(FIELD_SEP)
+        if len(values) != len(self.fields):
+            raise ValueError(f"a job record has {len(values)} fields, expected {len(self.fields)}")
+        none = self._none
+        job = {f: ("" if v in none else v) for f, v in zip(self.fields, values)}
+        if self.cluster is not None:
+            job["cluster"] = self.cluster
+        return job

@@ -28,7 +28,8 @@ mkdir -p bench/build
 exec 9>bench/build/.lock
 flock -w 900 9 || die "another bench run holds bench/build/.lock"
 
-eval "$(bash scripts/slurm/start.sh)"
+fixture=$(bash scripts/slurm/start.sh) || die "the Slurm fixture did not start (see above)"
+eval "$fixture"
 
 echo "bench: compiling the harness" >&2
 node_modules/.bin/tsc -p bench/tsconfig.json

@@ -27,7 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Mapping, Optional
 
 from .config import NODE_ENV_VAR, HpcConfig
 
@@ -101,6 +101,27 @@ def pid_alive(pid: int) -> bool:
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True  # no procfs (macOS): kill(0) is the best we have
+
+
+# The companion holds one big generation for hours (a 100k-job queue is ~13 MB of squeue text)
+# and replaces it every poll: a small young generation, and a malloc that gives squeue's big
+# buffers back to the system, keep it near its live size (server/src/util/memory.ts; issue 7).
+# The bench starts its companions with these too.
+NODE_FLAGS = ("--max-semi-space-size=1",)
+NODE_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072"}
+
+
+def companion_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The companion's environment: ``environ`` plus NODE_ENV where the user set nothing (named
+    in HPC_COMPANION_ONLY_ENV, so the companion drops them before running Slurm commands and jobs
+    do not inherit them), and the Python that local Dask/IPyParallel sets run by default."""
+    added = {k: v for k, v in NODE_ENV.items() if k not in environ}
+    return {
+        "HPC_SET_PYTHON": sys.executable,
+        **environ,
+        **added,
+        "HPC_COMPANION_ONLY_ENV": ",".join(added),
+    }
 
 
 def check_node(node: str) -> tuple[str, str]:
@@ -280,6 +301,7 @@ class Launcher:
 
         argv = [
             node,
+            *NODE_FLAGS,
             str(self.main_js),
             "--runtime-dir",
             str(self.runtime_dir),
@@ -307,7 +329,7 @@ class Launcher:
                     start_new_session=True,  # a Ctrl-C to the parent must not kill it
                     close_fds=True,
                     # Dask/IPyParallel sets on a local cluster run this Python unless told otherwise
-                    env={"HPC_SET_PYTHON": sys.executable, **os.environ},
+                    env=companion_env(os.environ),
                 )
             except OSError as e:
                 raise CompanionError(f"Could not start the jupyterlab-hpc companion with {node}: {e}") from e

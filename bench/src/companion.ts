@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { hostname } from 'node:os';
@@ -35,6 +35,25 @@ export interface CompanionOptions {
   pollInterval: number;
   /** More environment for the companion (e.g. HPC_SET_PYTHON). */
   env?: NodeJS.ProcessEnv;
+  /** Node flags and environment as the launcher gives them (launcherSettings). */
+  launch: LaunchSettings;
+}
+
+export interface LaunchSettings {
+  flags: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The node flags and environment jupyterlab_hpc's launcher starts the companion with, asked
+ * of the package itself so that the bench measures the companion as users run it.
+ */
+export function launcherSettings(python: string): LaunchSettings {
+  const code =
+    'import json, os\n' +
+    'from jupyterlab_hpc.launcher import NODE_FLAGS, companion_env\n' +
+    'print(json.dumps({"flags": list(NODE_FLAGS), "env": companion_env(os.environ)}))';
+  return JSON.parse(execFileSync(python, ['-c', code], { encoding: 'utf8' })) as LaunchSettings;
 }
 
 /**
@@ -71,8 +90,8 @@ export class Companion {
     const args = [options.bundle, '--runtime-dir', runtimeDir, '--config', config];
     // --parent-pid: the companion stops by itself if the bench dies without stopping it
     args.push('--data-dir', join(options.dir, 'data'), '--parent-pid', String(process.pid), '--idle-timeout', '900');
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...options.env, HPC_COMPANION_TIMINGS: '1' },
+    const child = spawn(process.execPath, [...options.launch.flags, ...args], {
+      env: { ...options.launch.env, ...options.env, HPC_COMPANION_TIMINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe']
     });
     const polls: PollTiming[] = [];

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { launcherSettings } from './companion';
 import { BenchContext } from './context';
 import { run, slurmEnv } from './exec';
 import { evaluateGoals } from './goals';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   const ctx: BenchContext = {
     benchConf: env('HPC_SLURM_CONF_REMOTE'),
     bundle: resolve(values.bundle ?? join(repo, 'jupyterlab_hpc/companion/main.js')),
+    launch: launcherSettings(join(repo, '.venv/bin/python')),
     scratch,
     quick,
     runs: quick

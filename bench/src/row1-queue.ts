@@ -190,6 +190,7 @@ export function startCompanion(ctx: BenchContext, name: string, pollInterval: nu
     bundle: ctx.bundle,
     dir: join(ctx.scratch, name),
     clusters: [{ name: benchCluster, transport: 'local', env: { SLURM_CONF: ctx.benchConf }, expandArrays: true }],
-    pollInterval
+    pollInterval,
+    launch: ctx.launch
   });
 }

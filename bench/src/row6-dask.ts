@@ -59,7 +59,8 @@ export async function measureDask(ctx: BenchContext, conf: string, python: strin
     dir: join(ctx.scratch, 'dask'),
     clusters: [{ name: SET_CLUSTER, transport: 'local', env: { SLURM_CONF: conf } }],
     pollInterval: 1,
-    env: { HPC_SET_PYTHON: python }
+    env: { HPC_SET_PYTHON: python },
+    launch: ctx.launch
   });
   const env = slurmEnv(conf);
   const out: DaskRun[] = [];

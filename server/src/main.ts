@@ -1,3 +1,4 @@
+import './util/memory'; // first: it sets V8 flags and drops the launcher's process-only environment
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';

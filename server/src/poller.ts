@@ -1,3 +1,4 @@
+import { collectAfterBigPoll } from './util/memory';
 import { FINAL_STATES, JOB_FIELD_NAMES, forEachRecord, recordFields, recordId } from './slurm/squeue';
 
 /**
@@ -189,13 +190,20 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       // the first poll has nothing to compare with: no "ended" events from it
       emit({ ...state, added, changed, removed }, first ? [] : ended);
     }
+    const tEmitted = TIMINGS ? performance.now() : 0;
+    collectAfterBigPoll(output.length);
     if (TIMINGS) {
       const t = performance.now();
       const ms = (a: number, b: number) => Math.round((b - a) * 100) / 100;
       const counts = { rows: next.size, added: added.length, changed: changed.length, removed: removed.length };
       const times = { fetchMs: ms(t0, tFetched), splitDiffMs: ms(tFetched, tSplit), removedMs: ms(tSplit, tDiffed) };
+      // after the collection: what the queue holds, not the poll's garbage
+      const m = process.memoryUsage();
+      const mb = (n: number) => Math.round(n / 1e5) / 10;
+      const memory = { heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) };
+      const cycle = { emitMs: ms(tDiffed, tEmitted), totalMs: ms(t0, tEmitted), gcMs: ms(tEmitted, t) };
       process.stderr.write(
-        `HPC_TIMING ${JSON.stringify({ poll: state.version, ...counts, ...times, emitMs: ms(tDiffed, t), totalMs: ms(t0, t) })}\n`
+        `HPC_TIMING ${JSON.stringify({ poll: state.version, ...counts, ...times, ...cycle, ...memory })}\n`
       );
     }
   }

@@ -62,6 +62,9 @@ const server = http.createServer((req, res) => {
           contentType: req.headers['content-type'] || null,
           cookie: req.headers.cookie || null,
           argv: args,
+          execArgv: process.execArgv,
+          onlyEnv: process.env.HPC_COMPANION_ONLY_ENV ?? null,
+          mmapThreshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? null,
           config,
           openSockets
         });

@@ -77,6 +77,16 @@ def test_start_writes_private_files_and_answers_with_token(make_launcher, runtim
     }
     assert echo["argv"]["parent-pid"] == str(os.getpid())
     assert echo["argv"]["idle-timeout"] == "0"  # always passed: the companion's default is not 0
+    # memory settings for a process holding a 100k-job queue (issue 7), named for the companion to drop
+    assert echo["execArgv"] == list(launcher_mod.NODE_FLAGS)
+    assert echo["mmapThreshold"] == "131072" and echo["onlyEnv"] == "MALLOC_MMAP_THRESHOLD_"
+
+
+def test_companion_env_keeps_what_the_user_set() -> None:
+    env = launcher_mod.companion_env({"MALLOC_MMAP_THRESHOLD_": "65536", "PATH": "/bin"})
+    assert env["MALLOC_MMAP_THRESHOLD_"] == "65536" and env["HPC_COMPANION_ONLY_ENV"] == ""
+    assert env["PATH"] == "/bin" and env["HPC_SET_PYTHON"] == sys.executable
+    assert launcher_mod.companion_env({"HPC_SET_PYTHON": "/opt/py"})["HPC_SET_PYTHON"] == "/opt/py"
 
 
 def test_second_launcher_reuses_running_companion(make_launcher) -> None:

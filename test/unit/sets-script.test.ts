@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customKind, daskDashboard, kindConfig } from '../../server/src/sets/kinds';
@@ -119,6 +119,51 @@ describe('set batch scripts', () => {
     });
     expect(parsed.stderr).toBe('');
     expect(headJob(ctx()).script).toContain(`<<'${MONITOR_EOF}'\n${MONITOR_PY.trimEnd()}\n${MONITOR_EOF}\n`);
+  });
+
+  it('starts dask workers with the head, the other kinds once the head is ready', () => {
+    const order = (script: string) =>
+      ['--job-name=head', 'monitor.py"', '--job-name=workers', 'until [ -s "$HPC_READY_FILE" ]'].map(s =>
+        script.indexOf(s)
+      );
+    const [head, monitor, workers, ready] = order(headJob(ctx()).script);
+    expect(head).toBeLessThan(monitor);
+    expect(monitor).toBeLessThan(workers);
+    expect(workers).toBeLessThan(ready);
+    const ipp = order(headJob(ctx({ kind: 'ipyparallel' })).script);
+    expect(ipp[1]).toBeLessThan(ipp[3]); // the monitor waits for the ready file itself
+    expect(ipp[2]).toBeGreaterThan(ipp[3]);
+  });
+
+  it('starts early workers again when they gave up before the head was ready', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-early-'));
+    // srun without Slurm: drops its options and runs the command
+    const srun = join(dir, 'srun');
+    writeFileSync(srun, '#!/bin/bash\nwhile [[ $1 == --* ]]; do shift; done\nexec "$@"\n');
+    chmodSync(srun, 0o755);
+    const kind = {
+      ...customKind({
+        headLabel: 'head',
+        head: ['{python}', '-c', 'sleep 0.5; echo ready > "$0"/ready; sleep 0.5', '{setDir}'],
+        worker: [
+          '{python}',
+          '-c',
+          '[ -e "$0"/ready ] && echo after >> "$0"/w.log || echo before >> "$0"/w.log',
+          '{setDir}'
+        ],
+        readyFile: 'ready',
+        connectionFile: 'ready'
+      }),
+      workersWaitForReady: true
+    };
+    const c = ctx({ python: 'bash', workers: 1 }, { setDir: dir, srun, kind });
+    const run = spawnSync('bash', ['-c', headJob(c).script], {
+      encoding: 'utf8',
+      env: { ...process.env, SLURM_JOB_ID: '7', SLURMD_NODENAME: 'n1' }
+    });
+    expect(run.stdout).toContain('jupyterlab-hpc: the workers ended before the head was ready');
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(dir, 'w.log'), 'utf8')).toBe('before\nafter\n');
   });
 });
 

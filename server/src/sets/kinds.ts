@@ -32,6 +32,11 @@ export interface KindConfig {
   worker: string[];
   /** An option the worker command takes a unique "<job>-<task>" name with (Dask: --name). */
   workerNameOption?: string;
+  /**
+   * The worker command waits for the ready file by itself: workers start beside
+   * the head, their start-up (Python imports) overlapping the head's.
+   */
+  workersWaitForReady?: boolean;
   /** Relative to the set dir: exists once workers can join. */
   readyFile: string;
   /** Relative to the set dir: what a client connects with. */
@@ -82,10 +87,12 @@ const dask: KindConfig = {
     '--nthreads={threads}',
     // Dask sizes memory from the host, not the allocation: always explicit
     '--memory-limit={memory}',
-    // workers orphaned by a dead scheduler leave on their own
+    // workers orphaned by a dead scheduler leave on their own (also: how long one waits for scheduler.json)
     '--death-timeout=60'
   ],
   workerNameOption: '--name',
+  // --scheduler-file waits for the file
+  workersWaitForReady: true,
   readyFile: 'scheduler.json',
   connectionFile: 'scheduler.json',
   probe: 'dask',

@@ -4,7 +4,8 @@
  * which Slurm job) and carries out the companion's requests (retire workers),
  * so counting and scaling work over any transport: the companion only reads
  * and writes small files (SFTP on ssh). Every probe has a timeout: an
- * IPyParallel client otherwise hangs when its controller dies.
+ * IPyParallel client otherwise hangs when its controller dies. It starts with
+ * the head and waits for the head's ready file.
  *
  * It is constant code (no user value inside), written by the job script with a
  * quoted here-document. It must not contain a line equal to MONITOR_EOF.
@@ -18,7 +19,7 @@ import os
 import sys
 import time
 
-PROBE, SET_DIR, JOB_ID = sys.argv[1], sys.argv[2], sys.argv[3]
+PROBE, SET_DIR, JOB_ID, READY = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 STATUS = os.path.join(SET_DIR, "status.json")
 REQUESTS = os.path.join(SET_DIR, "requests")
 INTERVAL = 1.0
@@ -143,16 +144,23 @@ def main():
     write_json(STATUS, dict(status, time=time.time()))
     written, last = "", 0.0
     probe = None
+    while not os.path.exists(READY):
+        time.sleep(0.1)  # the head is starting
+    # a head that just wrote its ready file is "connecting" for a while before it is "unreachable"
+    patience, answered = time.time() + 30, False
     while True:
         try:
             if probe is None:
                 probe = PROBES[PROBE]()
             status["workers"] = probe.workers()
             status["head"], status["error"] = "ok", None
+            answered = True
             if handle_requests(probe, status):
                 status["workers"] = probe.workers()
         except Exception as e:
-            status["head"], status["error"] = "unreachable", "%s: %s" % (type(e).__name__, e)
+            late = answered or time.time() > patience
+            status["head"] = "unreachable" if late else "connecting"
+            status["error"] = "%s: %s" % (type(e).__name__, e)
             if probe is not None:
                 try:
                     probe.close()

@@ -196,7 +196,7 @@ export function headJob(ctx: SetScriptContext): SetJobRequest {
   const lines = [
     ...prelude(ctx, `head + ${spec.workers} workers`),
     `rm -f -- "$HPC_READY_FILE" "$HPC_SET_DIR"/${shellQuote(kind.connectionFile)} "$HPC_SET_DIR/status.json"`,
-    ...constantFiles({ 'monitor.py': MONITOR_PY }),
+    ...constantFiles({ 'monitor.py': MONITOR_PY, ...kind.files }),
     'hpc_log "starting the $HPC_HEAD_LABEL on $HPC_HOST with $HPC_PY"',
     `${shellQuote(ctx.srun ?? 'srun')} --overlap --job-name=head --nodes=1 --ntasks=1 --cpus-per-task=1 --nodelist="$SLURMD_NODENAME" \\`,
     `  ${renderArgv(kind.head)} &`,

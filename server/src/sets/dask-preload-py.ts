@@ -9,14 +9,23 @@
  * server runs it imports both in a thread (the event loop keeps answering) and
  * adds them to the server's own HTTP server: same port, same pages.
  *
+ * On the scheduler it also serves the set's monitor: GET
+ * /jupyterlab-hpc/workers.json?version=V&wait=S answers the workers' names as
+ * soon as they differ from version V (a scheduler plugin counts the changes),
+ * or after S seconds: the monitor learns of a worker the moment it registers.
+ *
  * Constant code written into the set dir by the job script (a quoted
  * here-document): it must not contain a line equal to the script's EOF marker.
  */
 export const DASK_PRELOAD_FILE = 'dask_preload.py';
 
-export const DASK_PRELOAD_PY = String.raw`"""jupyterlab-hpc: the Dask dashboard after start-up."""
+/** The route the monitor asks (monitor-py.ts). */
+export const DASK_WORKERS_ROUTE = '/jupyterlab-hpc/workers.json';
+
+export const DASK_PRELOAD_PY = String.raw`"""jupyterlab-hpc: the Dask dashboard after start-up, and the workers for the set's monitor."""
 import asyncio
 import importlib
+import json
 import logging
 
 import dask
@@ -61,7 +70,58 @@ async def _connect(server):
     logger.info("dashboard connected at port %s", server.http_server.port)
 
 
+class Changes:
+    """A version that changes with the scheduler's workers, and a future for the next change."""
+
+    def __init__(self):
+        self.version = 0
+        self.next = asyncio.get_running_loop().create_future()
+
+    def bump(self):
+        self.version += 1
+        if not self.next.done():
+            self.next.set_result(None)
+        self.next = asyncio.get_running_loop().create_future()
+
+
+def _serve_workers(scheduler):
+    from distributed.diagnostics.plugin import SchedulerPlugin
+    from tornado import web
+
+    changes = Changes()
+
+    class Plugin(SchedulerPlugin):
+        name = "jupyterlab-hpc-workers"
+
+        def add_worker(self, scheduler, worker):
+            changes.bump()
+
+        def remove_worker(self, scheduler, worker, **kwargs):
+            changes.bump()
+
+    class Workers(web.RequestHandler):
+        async def get(self):
+            try:
+                seen = int(self.get_argument("version", "-1"))
+                wait = min(max(float(self.get_argument("wait", "0")), 0.0), 30.0)
+            except ValueError:
+                raise web.HTTPError(400)
+            if seen == changes.version and wait > 0:
+                try:
+                    await asyncio.wait_for(asyncio.shield(changes.next), wait)
+                except asyncio.TimeoutError:
+                    pass
+            workers = [{"name": str(ws.name), "address": ws.address} for ws in scheduler.workers.values()]
+            self.set_header("Content-Type", "application/json")
+            self.write(json.dumps({"version": changes.version, "workers": workers}))
+
+    scheduler.add_plugin(Plugin())
+    scheduler.http_application.add_handlers(r".*", [(r"${DASK_WORKERS_ROUTE}", Workers)])
+
+
 def dask_setup(server):
+    if type(server).__name__ == "Scheduler":
+        _serve_workers(server)
     # kept referenced: a bare task may be garbage-collected before it ends
     server._jupyterlab_hpc_dashboard = asyncio.ensure_future(_connect(server))
 `;

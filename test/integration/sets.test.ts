@@ -84,6 +84,12 @@ describe('sets on the local cluster', () => {
       'dask running with 2 workers'
     );
     expect(running.dashboard).toMatch(/^http:\/\/.+:\d+\/status$/);
+    // the dashboard pages come a moment after the scheduler (the set's preload), on the same port
+    await waitUntil(
+      async () => (await fetch(running.dashboard as string).catch(() => undefined))?.status === 200 || undefined,
+      30_000,
+      'the dashboard page'
+    );
     const conn = await body(await c.served.request(`/api/sets/${created.id}/connection`));
     expect(conn).toMatchObject({ kind: 'dask', address: expect.stringMatching(/^tcp:\/\//) });
     expect(conn.schedulerFile).toBe(join(running.setDir, 'scheduler.json'));

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DASK_PRELOAD_PY } from '../../server/src/sets/dask-preload-py';
 import { customKind, daskDashboard, kindConfig } from '../../server/src/sets/kinds';
 import { MONITOR_EOF, MONITOR_PY } from '../../server/src/sets/monitor-py';
 import { SetScriptContext, headJob, renderArg, workersJob } from '../../server/src/sets/script';
@@ -69,8 +70,12 @@ describe('set batch scripts', () => {
     const dask = headJob(ctx({ memory: '2G' })).script;
     expect(dask).toContain('-m distributed.cli.dask_scheduler --scheduler-file="${HPC_SET_DIR}"/scheduler.json');
     expect(dask).toContain(`bash -c 'exec "$@" "$SLURM_JOB_ID-$SLURM_PROCID"' hpc-worker`);
-    expect(dask).toMatch(/dask_worker .*--memory-limit="\$\{HPC_MEMORY\}" --death-timeout=60 --name &/);
+    expect(dask).toMatch(
+      /dask_worker .*--memory-limit="\$\{HPC_MEMORY\}" --death-timeout=60 --no-nanny --no-dashboard --preload="\$\{HPC_SET_DIR\}"\/dask_preload.py --name &/
+    );
+    expect(dask).toMatch(/dask_scheduler .* --no-dashboard --preload="\$\{HPC_SET_DIR\}"\/dask_preload.py &/);
     expect(dask).toContain('HPC_MEMORY=2048MiB');
+    expect(headJob(ctx({ nanny: true })).script).not.toContain('--no-nanny');
     const ipp = headJob(ctx({ kind: 'ipyparallel', mpi: true })).script;
     expect(ipp).toContain('-m ipyparallel.controller --profile-dir="${HPC_SET_DIR}"/profile --ip="${HPC_IP}"');
     expect(ipp).toMatch(/ipyparallel\.engine .* --mpi &/);
@@ -111,14 +116,67 @@ describe('set batch scripts', () => {
     expect(run.stdout).not.toContain('unreachable');
   });
 
-  it('embeds the monitor intact', () => {
-    expect(MONITOR_PY.split('\n')).not.toContain(MONITOR_EOF);
-    const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
-      input: MONITOR_PY,
-      encoding: 'utf8'
+  it('embeds the monitor and the dask preload intact', () => {
+    for (const [name, code] of [
+      ['monitor.py', MONITOR_PY],
+      ['dask_preload.py', DASK_PRELOAD_PY]
+    ]) {
+      expect(code.split('\n')).not.toContain(MONITOR_EOF);
+      const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
+        input: code,
+        encoding: 'utf8'
+      });
+      expect(parsed.stderr).toBe('');
+      expect(headJob(ctx()).script).toContain(
+        `"$HPC_SET_DIR"/${name} <<'${MONITOR_EOF}'\n${code.trimEnd()}\n${MONITOR_EOF}\n`
+      );
+    }
+    expect(headJob(ctx({ kind: 'ipyparallel' })).script).not.toContain('dask_preload.py');
+  });
+
+  it('starts dask workers with the head, the other kinds once the head is ready', () => {
+    const order = (script: string) =>
+      ['--job-name=head', 'monitor.py"', '--job-name=workers', 'until [ -s "$HPC_READY_FILE" ]'].map(s =>
+        script.indexOf(s)
+      );
+    const [head, monitor, workers, ready] = order(headJob(ctx()).script);
+    expect(head).toBeLessThan(monitor);
+    expect(monitor).toBeLessThan(workers);
+    expect(workers).toBeLessThan(ready);
+    const ipp = order(headJob(ctx({ kind: 'ipyparallel' })).script);
+    expect(ipp[1]).toBeLessThan(ipp[3]); // the monitor waits for the ready file itself
+    expect(ipp[2]).toBeGreaterThan(ipp[3]);
+  });
+
+  it('starts early workers again when they gave up before the head was ready', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-early-'));
+    // srun without Slurm: drops its options and runs the command
+    const srun = join(dir, 'srun');
+    writeFileSync(srun, '#!/bin/bash\nwhile [[ $1 == --* ]]; do shift; done\nexec "$@"\n');
+    chmodSync(srun, 0o755);
+    const kind = {
+      ...customKind({
+        headLabel: 'head',
+        head: ['{python}', '-c', 'sleep 0.5; echo ready > "$0"/ready; sleep 0.5', '{setDir}'],
+        worker: [
+          '{python}',
+          '-c',
+          '[ -e "$0"/ready ] && echo after >> "$0"/w.log || echo before >> "$0"/w.log',
+          '{setDir}'
+        ],
+        readyFile: 'ready',
+        connectionFile: 'ready'
+      }),
+      workersWaitForReady: true
+    };
+    const c = ctx({ python: 'bash', workers: 1 }, { setDir: dir, srun, kind });
+    const run = spawnSync('bash', ['-c', headJob(c).script], {
+      encoding: 'utf8',
+      env: { ...process.env, SLURM_JOB_ID: '7', SLURMD_NODENAME: 'n1' }
     });
-    expect(parsed.stderr).toBe('');
-    expect(headJob(ctx()).script).toContain(`<<'${MONITOR_EOF}'\n${MONITOR_PY.trimEnd()}\n${MONITOR_EOF}\n`);
+    expect(run.stdout).toContain('jupyterlab-hpc: the workers ended before the head was ready');
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(dir, 'w.log'), 'utf8')).toBe('before\nafter\n');
   });
 });
 

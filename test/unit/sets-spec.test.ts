@@ -91,6 +91,10 @@ describe('set requests', () => {
   it('refuses combinations that make no sense', () => {
     refused({ mpi: true });
     expect(normalizeSpec({ ...base, kind: 'ipyparallel', mpi: true }, 'python3').mpi).toBe(true);
+    refused({ kind: 'ipyparallel', nanny: true });
+    refused({ nanny: 'yes' });
+    expect(normalizeSpec({ ...base, nanny: true }, 'python3').nanny).toBe(true);
+    expect(normalizeSpec({ ...base, nanny: false }, 'python3')).not.toHaveProperty('nanny');
     refused({ nodes: 1, workersPerNode: 1 }); // 2 workers do not fit
   });
 

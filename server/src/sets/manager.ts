@@ -43,6 +43,8 @@ export interface SetManagerDeps {
   defaultPython?: string;
   /** How often status files are read (squeue comes from the shared poll). */
   refreshMs?: number;
+  /** How often while a set's workers are coming. */
+  fastRefreshMs?: number;
   /** Where sets live on a cluster (default: ~/.jupyterlab-hpc/sets of the cluster's user). */
   setsRoot?: (cluster: Cluster) => Promise<string>;
   /** How long a scale-down waits for the set to confirm the retirement. */
@@ -53,7 +55,12 @@ export interface SetManagerDeps {
 
 export function createSetManager(deps: SetManagerDeps): SetManager {
   const table = createSetTable(deps.dataDir);
-  const refresher = createSetRefresher({ registry: deps.registry, table, refreshMs: deps.refreshMs ?? 2_000 });
+  const refresher = createSetRefresher({
+    registry: deps.registry,
+    table,
+    refreshMs: deps.refreshMs ?? 2_000,
+    fastRefreshMs: deps.fastRefreshMs ?? 100
+  });
   const defaultPython = deps.defaultPython ?? process.env.HPC_SET_PYTHON ?? 'python3';
   const retireTimeoutMs = deps.retireTimeoutMs ?? 60_000;
   const roots = new WeakMap<Cluster, Promise<string>>();

@@ -6,22 +6,36 @@
  * and writes small files (SFTP on ssh). Every probe has a timeout: an
  * IPyParallel client otherwise hangs when its controller dies.
  *
+ * It starts with the head and waits for the head's ready file. Dask workers
+ * come from the scheduler's HTTP server, from a route of our preload that
+ * answers as soon as they change (dask-preload-py.ts), with the standard
+ * library only: importing distributed would take ~0.7 s of CPU beside a
+ * starting scheduler and workers; the distributed Client that retires workers
+ * is made 10 s later. Other probes are polled every 0.1 s while workers come
+ * (start-up, or a change in the last minute), every second otherwise.
+ *
  * It is constant code (no user value inside), written by the job script with a
  * quoted here-document. It must not contain a line equal to MONITOR_EOF.
  */
+import { DASK_WORKERS_ROUTE } from './dask-preload-py';
+
 export const MONITOR_EOF = 'HPC_MONITOR_PY_EOF';
 
 export const MONITOR_PY = String.raw`"""jupyterlab-hpc set monitor: status.json and requests for one set."""
 import glob
+import http.client
 import json
 import os
+import re
 import sys
 import time
 
-PROBE, SET_DIR, JOB_ID = sys.argv[1], sys.argv[2], sys.argv[3]
+PROBE, SET_DIR, JOB_ID, READY = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 STATUS = os.path.join(SET_DIR, "status.json")
 REQUESTS = os.path.join(SET_DIR, "requests")
 INTERVAL = 1.0
+# while workers come: from the start, and for a while after each change
+FAST, FAST_FOR = 0.1, 60.0
 HEARTBEAT = 15.0
 
 
@@ -38,30 +52,69 @@ def slurm_job_id():
 
 
 class Dask:
+    """Workers from the scheduler's HTTP server: the preload's route answers at the next change."""
+
     def __init__(self):
-        from distributed import Client
-        self.client = Client(
-            scheduler_file=os.path.join(SET_DIR, "scheduler.json"),
-            timeout=30,
-            set_as_default=False,
-        )
+        with open(os.path.join(SET_DIR, "scheduler.json")) as f:
+            info = json.load(f)  # written non-atomically: a failure is retried on the next round
+        self.address = info["address"]
+        host = re.match(r"^[a-z0-9]+://(.+):[0-9]+$", self.address)
+        port = (info.get("services") or {}).get("dashboard")
+        # host and port of the HTTP server; http.client ignores *_proxy variables
+        self.http = (host.group(1).strip("[]"), port) if host and isinstance(port, int) else None
+        self.version = -1
+        self.waits = False
+        self.client = None
+        # the Client that retires workers: made once the start-up is over (~0.7 s of CPU)
+        self.client_at = time.time() + 10
+
+    def _get(self, path, timeout):
+        conn = http.client.HTTPConnection(self.http[0], self.http[1], timeout=timeout)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            if response.status == 404:
+                return None
+            if response.status != 200:
+                raise RuntimeError("the scheduler answered HTTP %d to %s" % (response.status, path))
+            return json.loads(body)
+        finally:
+            conn.close()
+
+    def _client(self):
+        if self.client is None:
+            from distributed import Client
+            self.client = Client(self.address, timeout=30, set_as_default=False)
+        return self.client
 
     def workers(self):
-        info = self.client.scheduler_info(n_workers=-1)
-        out = []
-        for address, w in info.get("workers", {}).items():
-            name = str(w.get("name", address))
-            # workers are named "<job>-<task>" by the job script
-            job = name.split("-")[0] if "-" in name else None
-            out.append({"name": name, "job": job})
-        return out
+        names = None
+        if self.http:
+            # waits for a change up to INTERVAL; not there yet right after the scheduler file: 404
+            answer = self._get("${DASK_WORKERS_ROUTE}?version=%d&wait=%g" % (self.version, INTERVAL), 10 + INTERVAL)
+            self.waits = answer is not None
+            if answer is not None:
+                self.version = answer["version"]
+                names = [str(w["name"]) for w in answer["workers"]]
+            else:
+                info = self._get("/json/identity.json", 10) or {}
+                names = [str(w.get("name", a)) for a, w in info.get("workers", {}).items()]
+        else:
+            info = self._client().scheduler_info(n_workers=-1)
+            names = [str(w.get("name", a)) for a, w in info.get("workers", {}).items()]
+        if self.client is None and time.time() > self.client_at:
+            self._client()
+        # workers are named "<job>-<task>" by the job script
+        return [{"name": n, "job": n.split("-")[0] if "-" in n else None} for n in names]
 
     def retire(self, names):
-        self.client.retire_workers(names=names, close_workers=True)
+        self._client().retire_workers(names=names, close_workers=True)
         return names
 
     def close(self):
-        self.client.close(timeout=5)
+        if self.client is not None:
+            self.client.close(timeout=5)
 
 
 class IPyParallel:
@@ -143,16 +196,24 @@ def main():
     write_json(STATUS, dict(status, time=time.time()))
     written, last = "", 0.0
     probe = None
+    while not os.path.exists(READY):
+        time.sleep(FAST)  # the head is starting
+    fast_until = time.time() + FAST_FOR
+    # a head that just wrote its ready file is "connecting" for a while before it is "unreachable"
+    patience, answered = time.time() + 30, False
     while True:
         try:
             if probe is None:
                 probe = PROBES[PROBE]()
             status["workers"] = probe.workers()
             status["head"], status["error"] = "ok", None
+            answered = True
             if handle_requests(probe, status):
                 status["workers"] = probe.workers()
         except Exception as e:
-            status["head"], status["error"] = "unreachable", "%s: %s" % (type(e).__name__, e)
+            late = answered or time.time() > patience
+            status["head"] = "unreachable" if late else "connecting"
+            status["error"] = "%s: %s" % (type(e).__name__, e)
             if probe is not None:
                 try:
                     probe.close()
@@ -161,10 +222,13 @@ def main():
                 probe = None
         text = json.dumps(status, sort_keys=True)
         now = time.time()
+        if text != written:
+            fast_until = now + FAST_FOR
         if text != written or now - last > HEARTBEAT:
             write_json(STATUS, dict(status, time=now))
             written, last = text, now
-        time.sleep(INTERVAL)
+        if not getattr(probe, "waits", False):  # a probe that waits for changes paces itself
+            time.sleep(FAST if now < fast_until else INTERVAL)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ import { SetJob, StoredSet } from './types';
 /**
  * Keeps every active set in step with its cluster: squeue from the cluster's
  * shared poll (subscribed while the cluster has active sets, so a change in
- * the queue refreshes at once), the monitor's status.json read on a timer.
+ * the queue refreshes at once), the monitor's status.json read on a timer, a
+ * fast one while a set's workers are coming (its monitor then writes within
+ * 0.1 s of a change).
  * Records an ending as soon as it is seen (ended jobs leave squeue after
  * MinJobAge and there may be no sacct), and cancels the jobs a set must not
  * leave behind.
@@ -32,6 +34,13 @@ const F = Object.fromEntries(JOB_FIELD_NAMES.map((name, i) => [name, i])) as Rec
 >;
 /** Cancellations of leftover jobs are re-sent at most this often. */
 const CANCEL_RETRY_MS = 10_000;
+/** A set is read at the fast pace for this long after its workers started to come. */
+const RAMP_WINDOW_MS = 120_000;
+
+/** Started, or running with fewer workers than requested: workers are coming. */
+const ramping = (s: StoredSet): boolean =>
+  s.record.state === 'starting' ||
+  (s.record.state === 'running' && s.record.workers.connected < s.record.workers.requested);
 
 /** scancel, then a poll so that every view sees the effect now. */
 export async function cancelJobs(cluster: Cluster, ids: string[]): Promise<void> {
@@ -45,6 +54,8 @@ export function createSetRefresher(deps: {
   registry: ClusterRegistry;
   table: SetTable;
   refreshMs: number;
+  /** How often status files are read while workers are coming. */
+  fastRefreshMs: number;
 }): SetRefresher {
   const { registry, table } = deps;
   const watches = new Map<string, { cluster: Cluster; unsubscribe(): void }>();
@@ -52,8 +63,17 @@ export function createSetRefresher(deps: {
   let refreshing: Promise<void> | undefined;
   let again = false;
   let disposed = false;
+  /** Since when each ramping set has been ramping. */
+  const rampingSince = new Map<string, number>();
   const timer = setInterval(() => void refresh(), deps.refreshMs);
   timer.unref?.();
+  const fastTimer = setInterval(() => {
+    const now = Date.now();
+    if ([...rampingSince.values()].some(since => now - since < RAMP_WINDOW_MS)) {
+      void refresh();
+    }
+  }, deps.fastRefreshMs);
+  fastTimer.unref?.();
   const nowIso = (): string => new Date().toISOString();
 
   function watch(name: string): void {
@@ -182,6 +202,11 @@ export function createSetRefresher(deps: {
       console.error(`jupyterlab-hpc: set ${id}: ${problem}`); // an ended set keeps why it ended
     }
     table.commit(next);
+    if (!ramping(next)) {
+      rampingSince.delete(id);
+    } else if (!rampingSince.has(id)) {
+      rampingSince.set(id, Date.now());
+    }
   }
 
   async function refreshCluster(name: string): Promise<void> {
@@ -245,6 +270,7 @@ export function createSetRefresher(deps: {
     async dispose() {
       disposed = true;
       clearInterval(timer);
+      clearInterval(fastTimer);
       for (const w of watches.values()) {
         w.unsubscribe();
       }

@@ -173,39 +173,66 @@ function workerStep(ctx: SetScriptContext, workers: number): string {
   return [...srun, ...naming, renderArgv(argv)].join(' ');
 }
 
-/** The head job: head step, monitor, N workers. */
+/** Constant files into the set dir, each by a quoted here-document. */
+function constantFiles(files: Record<string, string>): string[] {
+  return Object.entries(files).flatMap(([name, content]) => {
+    if (content.split('\n').includes(MONITOR_EOF)) {
+      throw new Error(`${name} contains the line ${MONITOR_EOF}`);
+    }
+    return [`cat > "$HPC_SET_DIR"/${shellQuote(name)} <<'${MONITOR_EOF}'`, content.trimEnd(), MONITOR_EOF];
+  });
+}
+
+/**
+ * The head job: head step, monitor and N workers, all started at once when the
+ * workers wait for the ready file by themselves (their start-up overlaps the
+ * head's), else the workers once the head is ready. The monitor waits for it.
+ */
 export function headJob(ctx: SetScriptContext): SetJobRequest {
   const { spec, kind } = ctx;
   const timeout = ctx.startTimeoutS ?? 300;
+  const early = kind.workersWaitForReady === true;
+  const startWorkers = [`${workerStep(ctx, spec.workers)} &`, 'hpc_workers=$!'];
   const lines = [
     ...prelude(ctx, `head + ${spec.workers} workers`),
     `rm -f -- "$HPC_READY_FILE" "$HPC_SET_DIR"/${shellQuote(kind.connectionFile)} "$HPC_SET_DIR/status.json"`,
-    `cat > "$HPC_SET_DIR/monitor.py" <<'${MONITOR_EOF}'`,
-    MONITOR_PY.trimEnd(),
-    MONITOR_EOF,
+    ...constantFiles({ 'monitor.py': MONITOR_PY, ...kind.files }),
     'hpc_log "starting the $HPC_HEAD_LABEL on $HPC_HOST with $HPC_PY"',
     `${shellQuote(ctx.srun ?? 'srun')} --overlap --job-name=head --nodes=1 --ntasks=1 --cpus-per-task=1 --nodelist="$SLURMD_NODENAME" \\`,
     `  ${renderArgv(kind.head)} &`,
     'hpc_head=$!',
+    `"$HPC_PY" "$HPC_SET_DIR/monitor.py" ${kind.probe} "$HPC_SET_DIR" "$SLURM_JOB_ID" "$HPC_READY_FILE" >>"$HPC_SET_DIR/monitor.log" 2>&1 &`,
+    // not a child `wait -n` should wake for: the set ends with its head, not its monitor
+    'hpc_monitor=$!; disown "$hpc_monitor"',
+    'hpc_workers=',
+    ...(early
+      ? [`hpc_log "starting ${spec.workers} workers; they wait for the $HPC_HEAD_LABEL"`, ...startWorkers]
+      : []),
     'hpc_waited=0',
     'until [ -s "$HPC_READY_FILE" ]; do',
     '  if ! kill -0 "$hpc_head" 2>/dev/null; then',
     '    wait "$hpc_head"; hpc_rc=$?',
     '    hpc_log "the $HPC_HEAD_LABEL exited with code $hpc_rc before it was ready"',
+    '    kill "$hpc_monitor" $hpc_workers 2>/dev/null',
     '    exit $(( hpc_rc == 0 ? 1 : hpc_rc ))',
     '  fi',
-    `  if [ "$hpc_waited" -ge ${timeout * 5} ]; then`,
+    `  if [ "$hpc_waited" -ge ${timeout * 10} ]; then`,
     `    hpc_log "the $HPC_HEAD_LABEL was not ready after ${timeout} s"`,
-    '    kill "$hpc_head"; exit 1',
+    '    kill "$hpc_head" "$hpc_monitor" $hpc_workers 2>/dev/null; exit 1',
     '  fi',
-    '  sleep 0.2; hpc_waited=$(( hpc_waited + 1 ))',
+    '  sleep 0.1; hpc_waited=$(( hpc_waited + 1 ))',
     'done',
-    `"$HPC_PY" "$HPC_SET_DIR/monitor.py" ${kind.probe} "$HPC_SET_DIR" "$SLURM_JOB_ID" >>"$HPC_SET_DIR/monitor.log" 2>&1 &`,
-    // not a child `wait -n` should wake for: the set ends with its head, not its monitor
-    'hpc_monitor=$!; disown "$hpc_monitor"',
-    `hpc_log "the $HPC_HEAD_LABEL is ready; starting ${spec.workers} workers"`,
-    `${workerStep(ctx, spec.workers)} &`,
-    'hpc_workers=$!',
+    ...(early
+      ? [
+          // workers that gave up waiting (a head slower than their timeout) start again now
+          'if ! kill -0 "$hpc_workers" 2>/dev/null; then',
+          '  wait "$hpc_workers"',
+          '  hpc_log "the workers ended before the $HPC_HEAD_LABEL was ready (exit code $?): starting them again"',
+          ...startWorkers.map(l => `  ${l}`),
+          'fi',
+          'hpc_log "the $HPC_HEAD_LABEL is ready"'
+        ]
+      : [`hpc_log "the $HPC_HEAD_LABEL is ready; starting ${spec.workers} workers"`, ...startWorkers]),
     // Workers leave when retired (scale down): only the head's end ends the set.
     'while :; do',
     '  wait -n',

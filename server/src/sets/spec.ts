@@ -44,7 +44,8 @@ export const startSetSchema = {
       items: { type: 'string', pattern: SINGLE_LINE, maxLength: 2000 }
     },
     name: { type: 'string', pattern: '^[^\\u0000-\\u001f\\u007f]*$', maxLength: 100 },
-    mpi: { type: 'boolean' }
+    mpi: { type: 'boolean' },
+    nanny: { type: 'boolean' }
   }
 } as const;
 
@@ -70,6 +71,7 @@ export interface StartSetRequest {
   setup?: string[];
   name?: string;
   mpi?: boolean;
+  nanny?: boolean;
 }
 
 export class SetRequestError extends Error {
@@ -106,6 +108,9 @@ export function normalizeSpec(raw: unknown, defaultPython: string): SetSpec {
   const r = raw as StartSetRequest;
   if (r.mpi && r.kind !== 'ipyparallel') {
     throw new SetRequestError('mpi applies to ipyparallel sets only');
+  }
+  if (r.nanny && r.kind !== 'dask') {
+    throw new SetRequestError('nanny applies to dask sets only');
   }
   if (r.nodes && r.workersPerNode && r.nodes * r.workersPerNode < r.workers) {
     throw new SetRequestError(
@@ -147,6 +152,9 @@ export function normalizeSpec(raw: unknown, defaultPython: string): SetSpec {
   }
   if (r.mpi) {
     spec.mpi = true;
+  }
+  if (r.nanny) {
+    spec.nanny = true;
   }
   return spec;
 }

@@ -43,6 +43,12 @@ export interface SetSpec {
   setup: string[];
   /** IPyParallel: engines initialise MPI (mpi4py), one COMM_WORLD per srun step. */
   mpi?: boolean;
+  /**
+   * Dask: each worker runs under a nanny (Client.restart(), a worker over its
+   * memory limit killed and restarted, a crashed one restarted), at the price of
+   * a second Python process per worker: the start takes ~1 s longer.
+   */
+  nanny?: boolean;
   /** A custom set's commands (from a template), kept with the set so a restart can carry on. */
   template?: CustomKindTemplate;
 }

@@ -1,0 +1,127 @@
+/**
+ * A Dask preload (`--preload=<this file>`) for the scheduler and the workers.
+ *
+ * What Dask would import before the scheduler writes its scheduler file or
+ * before a worker registers comes later: the bokeh dashboard (~0.6 s of CPU;
+ * both start with `--no-dashboard`) and the scheduler's proxy route
+ * (jupyter-server-proxy, ~0.2 s when installed). Imported in the server's
+ * constructor, this takes the proxy out of the scheduler's routes; once the
+ * server runs it imports both in a thread (the event loop keeps answering) and
+ * adds them to the server's own HTTP server: same port, same pages.
+ *
+ * On the scheduler it also serves the set's monitor: GET
+ * /jupyterlab-hpc/workers.json?version=V&wait=S answers the workers' names as
+ * soon as they differ from version V (a scheduler plugin counts the changes),
+ * or after S seconds: the monitor learns of a worker the moment it registers.
+ *
+ * Constant code written into the set dir by the job script (a quoted
+ * here-document): it must not contain a line equal to the script's EOF marker.
+ */
+export const DASK_PRELOAD_FILE = 'dask_preload.py';
+
+/** The route the monitor asks (monitor-py.ts). */
+export const DASK_WORKERS_ROUTE = '/jupyterlab-hpc/workers.json';
+
+export const DASK_PRELOAD_PY = String.raw`"""jupyterlab-hpc: the Dask dashboard after start-up, and the workers for the set's monitor."""
+import asyncio
+import importlib
+import json
+import logging
+
+import dask
+
+logger = logging.getLogger("distributed.preloading")
+ROUTES = "distributed.scheduler.http.routes"
+# the CLI imports a preload twice (to check it, then to run it): the first import decides
+KEY = "jupyterlab-hpc.later-routes"
+LATER = dask.config.get(KEY, default=None)
+if LATER is None:
+    routes = dask.config.get(ROUTES, default=[])
+    LATER = [r for r in routes if r == "distributed.http.proxy"]
+    dask.config.set({ROUTES: [r for r in routes if r not in LATER], KEY: LATER})
+
+
+def _later_routes(server):
+    from distributed.http.utils import get_handlers
+    return get_handlers(server, LATER, "")
+
+
+async def _connect(server):
+    scheduler = type(server).__name__ == "Scheduler"
+    # a worker registers first, a scheduler writes its scheduler file first
+    while server.status.name != "running":
+        if server.status.name in ("closing", "closed", "failed"):
+            return
+        await asyncio.sleep(0.1)
+    name = "distributed.dashboard." + ("scheduler" if scheduler else "worker")
+    loop = asyncio.get_running_loop()
+    if scheduler and LATER:
+        server.http_application.add_handlers(r".*", await loop.run_in_executor(None, _later_routes, server))
+    try:
+        dashboard = await loop.run_in_executor(None, importlib.import_module, name)
+    except ImportError as e:
+        logger.info("no dashboard (bokeh is needed): %s", e)
+        if scheduler:
+            from distributed.http.utils import get_handlers
+            handlers = get_handlers(server, ["distributed.http.scheduler.missing_bokeh"], "")
+            server.http_application.add_handlers(r".*", handlers)
+        return
+    dashboard.connect(server.http_application, server.http_server, server, prefix="")
+    logger.info("dashboard connected at port %s", server.http_server.port)
+
+
+class Changes:
+    """A version that changes with the scheduler's workers, and a future for the next change."""
+
+    def __init__(self):
+        self.version = 0
+        self.next = asyncio.get_running_loop().create_future()
+
+    def bump(self):
+        self.version += 1
+        if not self.next.done():
+            self.next.set_result(None)
+        self.next = asyncio.get_running_loop().create_future()
+
+
+def _serve_workers(scheduler):
+    from distributed.diagnostics.plugin import SchedulerPlugin
+    from tornado import web
+
+    changes = Changes()
+
+    class Plugin(SchedulerPlugin):
+        name = "jupyterlab-hpc-workers"
+
+        def add_worker(self, scheduler, worker):
+            changes.bump()
+
+        def remove_worker(self, scheduler, worker, **kwargs):
+            changes.bump()
+
+    class Workers(web.RequestHandler):
+        async def get(self):
+            try:
+                seen = int(self.get_argument("version", "-1"))
+                wait = min(max(float(self.get_argument("wait", "0")), 0.0), 30.0)
+            except ValueError:
+                raise web.HTTPError(400)
+            if seen == changes.version and wait > 0:
+                try:
+                    await asyncio.wait_for(asyncio.shield(changes.next), wait)
+                except asyncio.TimeoutError:
+                    pass
+            workers = [{"name": str(ws.name), "address": ws.address} for ws in scheduler.workers.values()]
+            self.set_header("Content-Type", "application/json")
+            self.write(json.dumps({"version": changes.version, "workers": workers}))
+
+    scheduler.add_plugin(Plugin())
+    scheduler.http_application.add_handlers(r".*", [(r"${DASK_WORKERS_ROUTE}", Workers)])
+
+
+def dask_setup(server):
+    if type(server).__name__ == "Scheduler":
+        _serve_workers(server)
+    # kept referenced: a bare task may be garbage-collected before it ends
+    server._jupyterlab_hpc_dashboard = asyncio.ensure_future(_connect(server))
+`;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Cluster, ClusterRegistry } from '../../server/src/clusters';
 import type { QueueSnapshot } from '../../server/src/poller';
-import { JOB_FIELD_NAMES } from '../../server/src/slurm/squeue';
+import { FIELD_SEP } from '../../server/src/slurm/fields';
+import { JOB_FIELD_NAMES, RECORD_SEP } from '../../server/src/slurm/squeue';
 import { createSetRefresher } from '../../server/src/sets/refresher';
 import { createSetTable } from '../../server/src/sets/table';
 import { MonitorStatus, StoredSet } from '../../server/src/sets/types';
@@ -12,15 +13,16 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** One cluster whose squeue shows the head job 10 running, and whose status.json is `status`. */
 function fakeCluster(status: { current: MonitorStatus }, reads: { n: number }): Cluster {
-  const row = JOB_FIELD_NAMES.map(
+  const record = JOB_FIELD_NAMES.map(
     f => ({ id: '10', name: 'hpc-dask-abc123', user: 'u', state: 'RUNNING' })[f as string] ?? ''
-  );
+  ).join(FIELD_SEP);
   const snap: QueueSnapshot = {
     status: 'ok',
     version: 1,
     updatedAt: new Date().toISOString(),
-    fields: [],
-    rows: [row]
+    fields: JOB_FIELD_NAMES,
+    records: new Map([['10', record]]),
+    text: `${record}${RECORD_SEP}\n`
   };
   return {
     user: 'u',

@@ -190,22 +190,24 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       // the first poll has nothing to compare with: no "ended" events from it
       emit({ ...state, added, changed, removed }, first ? [] : ended);
     }
-    const tEmitted = TIMINGS ? performance.now() : 0;
-    collectAfterBigPoll(output.length);
-    if (TIMINGS) {
-      const t = performance.now();
-      const ms = (a: number, b: number) => Math.round((b - a) * 100) / 100;
-      const counts = { rows: next.size, added: added.length, changed: changed.length, removed: removed.length };
-      const times = { fetchMs: ms(t0, tFetched), splitDiffMs: ms(tFetched, tSplit), removedMs: ms(tSplit, tDiffed) };
+    if (!TIMINGS) {
+      collectAfterBigPoll(output.length);
+      return;
+    }
+    const tEmitted = performance.now();
+    const ms = (a: number, b: number) => Math.round((b - a) * 100) / 100;
+    const counts = { rows: next.size, added: added.length, changed: changed.length, removed: removed.length };
+    const times = { fetchMs: ms(t0, tFetched), splitDiffMs: ms(tFetched, tSplit), removedMs: ms(tSplit, tDiffed) };
+    const cycle = { emitMs: ms(tDiffed, tEmitted), totalMs: ms(t0, tEmitted) };
+    const version = state.version;
+    collectAfterBigPoll(output.length, gcMs => {
       // after the collection: what the queue holds, not the poll's garbage
       const m = process.memoryUsage();
       const mb = (n: number) => Math.round(n / 1e5) / 10;
       const memory = { heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) };
-      const cycle = { emitMs: ms(tDiffed, tEmitted), totalMs: ms(t0, tEmitted), gcMs: ms(tEmitted, t) };
-      process.stderr.write(
-        `HPC_TIMING ${JSON.stringify({ poll: state.version, ...counts, ...times, ...cycle, ...memory })}\n`
-      );
-    }
+      const line = { poll: version, ...counts, ...times, ...cycle, gcMs: ms(0, gcMs), ...memory };
+      process.stderr.write(`HPC_TIMING ${JSON.stringify(line)}\n`);
+    });
   }
 
   function emit(diff: QueueDiff, ended: JobEndedEvent[]): void {

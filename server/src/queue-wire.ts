@@ -11,9 +11,13 @@ import { FINAL_STATES, JOB_FIELD_NAMES, NONE_VALUES, RECORD_SEP, recordField } f
  */
 export const RECORDS_CONTENT_TYPE = 'application/vnd.jupyterlab-hpc.records; charset=utf-8';
 
-/** Header line + records text; JSON escapes every newline, so the first one ends the header. */
-export function encodeRecords(header: object, text: string): string {
-  return `${JSON.stringify({ ...header, fields: JOB_FIELD_NAMES, none: NONE_VALUES })}\n${text}`;
+/**
+ * The header line and the records text, to be sent one after the other (as two fragments of one
+ * WebSocket message, or two chunks of one HTTP body): joining them would copy 14 MB per view.
+ * JSON escapes every newline, so the first one ends the header.
+ */
+export function encodeRecords(header: object, text: string): [string, string] {
+  return [`${JSON.stringify({ ...header, fields: JOB_FIELD_NAMES, none: NONE_VALUES })}\n`, text];
 }
 
 /** Which jobs an answer carries; absent parts do not filter. */

@@ -74,7 +74,9 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
     const { status, error, updatedAt, version, records } = snap;
     const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
     const header = { type: 'snapshot', cluster, status, error, updatedAt, version, count: selected.count };
-    conn.socket.send(encodeRecords(header, selected.text));
+    const [head, text] = encodeRecords(header, selected.text);
+    conn.socket.send(head, { fin: false });
+    conn.socket.send(text, { fin: true });
   }
 
   /** The one connection that shows notifications for a cluster: the oldest subscribed notifier. */

@@ -11,7 +11,7 @@ const F = (name: string) => JOB_FIELD_NAMES.indexOf(name as never);
 
 describe('the records encoding (queue-wire.ts → src/records.ts)', () => {
   it("carries squeue's own text and decodes to the rows the companion parses", () => {
-    const decoded = decodeRecords(encodeRecords({ type: 'snapshot', cluster: 'c', version: 3 }, captured));
+    const decoded = decodeRecords(encodeRecords({ type: 'snapshot', cluster: 'c', version: 3 }, captured).join(''));
     expect(decoded).toMatchObject({ type: 'snapshot', cluster: 'c', version: 3, fields: JOB_FIELD_NAMES });
     expect(decoded!.rows).toEqual(records.map(recordFields));
     expect((decoded!.rows as string[][]).find(r => r[0] === '6')![F('name')]).toBe('new\nline');
@@ -20,8 +20,8 @@ describe('the records encoding (queue-wire.ts → src/records.ts)', () => {
   it('decodes selected records and an empty queue; refuses what is not the encoding', () => {
     const some = selectRecords(records, r => recordField(r, F('state')) === 'PENDING');
     expect(some.count).toBeGreaterThan(0);
-    expect(decodeRecords(encodeRecords({}, some.text))!.rows).toHaveLength(some.count);
-    expect(decodeRecords(encodeRecords({}, ''))!.rows).toEqual([]);
+    expect(decodeRecords(encodeRecords({}, some.text).join(''))!.rows).toHaveLength(some.count);
+    expect(decodeRecords(encodeRecords({}, '').join(''))!.rows).toEqual([]);
     expect(decodeRecords('{"type":"diff"}')).toBeNull();
     expect(decodeRecords('{"fields":["a","b"]}\nx\x1fy\x1fz\x1e')).toBeNull(); // wrong width
     expect(decodeRecords('{"fields":["a"]}\nx\x1etrailing')).toBeNull();

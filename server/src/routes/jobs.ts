@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { Cluster, ClusterRegistry } from '../clusters';
 import { JobAction } from '../slurm/adapter';
@@ -120,7 +121,8 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
       const state = { cluster: name, status, error, updatedAt, version };
       if (q.format === 'records') {
         const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
-        return reply.type(RECORDS_CONTENT_TYPE).send(encodeRecords({ ...state, count: selected.count }, selected.text));
+        const body = Readable.from(encodeRecords({ ...state, count: selected.count }, selected.text));
+        return reply.type(RECORDS_CONTENT_TYPE).send(body);
       }
       const rows: string[][] = [];
       for (const record of records.values()) {

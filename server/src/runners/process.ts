@@ -18,8 +18,12 @@ export function runProcess(
   }
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), { env, shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    // Decoded as it streams: a 14 MB squeue output never exists as a Buffer too, which V8 frees
+    // only well after the string is made (issue 7: the companion's resident size).
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    const out: string[] = [];
+    const err: string[] = [];
     let stderrText = '';
     let aborted: CommandResult['aborted'];
     const timer = setTimeout(() => {
@@ -27,11 +31,11 @@ export function runProcess(
       child.kill('SIGKILL');
     }, opts.timeoutMs ?? 30_000);
 
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: string) => out.push(chunk));
+    child.stderr.on('data', (chunk: string) => {
       err.push(chunk);
       if (opts.abortOn && !aborted) {
-        stderrText += chunk.toString('utf8');
+        stderrText += chunk;
         if (opts.abortOn.test(stderrText)) {
           aborted = 'abortOn';
           child.kill('SIGKILL');
@@ -47,8 +51,8 @@ export function runProcess(
       resolve({
         code,
         signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stdout: out.join(''),
+        stderr: err.join(''),
         aborted
       });
     });

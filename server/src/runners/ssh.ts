@@ -213,8 +213,8 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
     return new Promise((resolve, reject) => {
       let stream: ClientChannel | undefined;
       let aborted: CommandResult['aborted'];
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
+      const out: string[] = [];
+      const err: string[] = [];
       let stderrText = '';
       const fail = (e: Error) => finish(() => reject(e));
       inFlight.add(fail);
@@ -236,8 +236,8 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
           resolve({
             code: null,
             signal: 'KILL',
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(err).toString('utf8'),
+            stdout: out.join(''),
+            stderr: err.join(''),
             aborted
           })
         );
@@ -259,11 +259,14 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
       };
       const attach = (ch: ClientChannel): void => {
         stream = ch;
-        ch.on('data', (chunk: Buffer) => out.push(chunk));
-        ch.stderr.on('data', (chunk: Buffer) => {
+        // decoded as it streams, as runProcess does: no second copy of a big output as a Buffer
+        ch.setEncoding('utf8');
+        ch.stderr.setEncoding('utf8');
+        ch.on('data', (chunk: string) => out.push(chunk));
+        ch.stderr.on('data', (chunk: string) => {
           err.push(chunk);
           if (opts.abortOn && !aborted) {
-            stderrText += chunk.toString('utf8');
+            stderrText += chunk;
             if (opts.abortOn.test(stderrText)) {
               stop('abortOn');
             }
@@ -274,8 +277,8 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
             resolve({
               code: code ?? null,
               signal: signal ?? null,
-              stdout: Buffer.concat(out).toString('utf8'),
-              stderr: Buffer.concat(err).toString('utf8'),
+              stdout: out.join(''),
+              stderr: err.join(''),
               aborted
             })
           )

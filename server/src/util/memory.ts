@@ -24,9 +24,20 @@ const gc = runInNewContext('gc') as (() => void) | undefined;
 /** Output sizes from which a poll is followed by a full collection. */
 const BIG_OUTPUT = 2 * 1024 * 1024;
 
-/** A full collection after a poll of `outputLength` characters, when it was big. */
-export function collectAfterBigPoll(outputLength: number): void {
-  if (gc && outputLength >= BIG_OUTPUT) {
-    gc();
+/**
+ * A full collection after a poll of `outputLength` characters, when it was big: on the next
+ * turn of the event loop, once the poll's own frames have let go of the old generation. Then
+ * `then` with the milliseconds it took (0 when there was nothing to do).
+ */
+export function collectAfterBigPoll(outputLength: number, then?: (gcMs: number) => void): void {
+  if (!gc || outputLength < BIG_OUTPUT) {
+    then?.(0);
+    return;
   }
+  const collect = gc;
+  setImmediate(() => {
+    const start = performance.now();
+    collect();
+    then?.(performance.now() - start);
+  });
 }

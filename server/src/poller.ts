@@ -25,6 +25,10 @@ export interface QueueSnapshot extends QueueState {
   text: string;
 }
 
+export interface QueueText extends QueueState {
+  text: string;
+}
+
 export interface QueueDiff extends QueueState {
   added: string[][];
   changed: string[][];
@@ -49,6 +53,11 @@ export interface QueuePoller {
   subscribe(listener: QueueListener): { snapshot: Promise<QueueSnapshot>; unsubscribe(): void };
   /** The current snapshot; polls first only when it is older than one interval. */
   snapshot(): Promise<QueueSnapshot>;
+  /**
+   * The queue as squeue printed it, under the same rule, but answered as soon as squeue's
+   * output arrives, before the split and diff for the views (the magics' fresh answers).
+   */
+  freshText(): Promise<QueueText>;
   /** Poll now (after an action), sharing a poll already under way. */
   refresh(): Promise<void>;
   readonly subscribers: number;
@@ -87,6 +96,8 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
   let disposed = false;
+  // freshText() callers waiting for the poll under way
+  let textWaiters: Array<(t: QueueText) => void> = [];
 
   // Shared by every view: no per-view copy of 100k rows (issue 7: a new view in ≤ 50 ms).
   function snapshotNow(): QueueSnapshot {
@@ -124,6 +135,11 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     }
     failures = 0;
     const tFetched = TIMINGS ? performance.now() : 0;
+    if (textWaiters.length) {
+      // the text is the answer (queue-wire.ts): send it, then split and diff on the next turn
+      answerText({ status: 'ok', updatedAt: new Date(now()).toISOString(), version: state.version + 1, text: output });
+      await new Promise(resolve => setImmediate(resolve));
+    }
     const first = state.version === 0;
     const next = new Map<string, string>();
     const added: string[][] = [];
@@ -219,9 +235,17 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     }
   }
 
+  function answerText(answer: QueueText): void {
+    const waiters = textWaiters;
+    textWaiters = [];
+    waiters.forEach(w => w(answer));
+  }
+
   function poll(): Promise<void> {
     inFlight ??= pollOnce().finally(() => {
       inFlight = undefined;
+      // a failed poll (or one joined after its output came): the state as it stands
+      answerText({ ...state, text });
     });
     return inFlight;
   }
@@ -246,7 +270,17 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     return snapshotNow();
   }
 
+  function freshText(): Promise<QueueText> {
+    if (!inFlight && now() - lastPollAt < options.intervalMs && state.version > 0) {
+      return Promise.resolve({ ...state, text });
+    }
+    const answer = new Promise<QueueText>(resolve => textWaiters.push(resolve));
+    void poll();
+    return answer;
+  }
+
   return {
+    freshText,
     subscribe(listener) {
       listeners.add(listener);
       if (listeners.size === 1) {

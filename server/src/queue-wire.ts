@@ -73,3 +73,12 @@ export function selectRecords(
   const end = `${RECORD_SEP}\n`;
   return { text: kept.length ? kept.join(end) + end : '', count: kept.length };
 }
+
+/** How many records squeue text holds. */
+export function countRecords(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(RECORD_SEP); i >= 0; i = text.indexOf(RECORD_SEP, i + 1)) {
+    n += 1;
+  }
+  return n;
+}

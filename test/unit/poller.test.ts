@@ -116,4 +116,28 @@ describe('queue poller', () => {
     sub.unsubscribe();
     poller.dispose();
   });
+
+  it("answers fresh text with squeue's output before the views' diff, and the state when Slurm fails", async () => {
+    const slurm = fakeSlurm([rec('1', 'PENDING'), rec('1', 'RUNNING'), new Error('slurm_load_jobs error: down')]);
+    const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000 });
+    const diffs: QueueDiff[] = [];
+    const sub = poller.subscribe({ diff: d => diffs.push(d) });
+    await sub.snapshot;
+    diffs.splice(0);
+    // fresh enough: no squeue
+    expect(await poller.freshText()).toMatchObject({ status: 'ok', version: 1, text: rec('1', 'PENDING') });
+    expect(slurm.calls.n).toBe(1);
+    // older than an interval: a poll, answered before its diff reaches the views
+    await jest.advanceTimersByTimeAsync(999);
+    jest.setSystemTime(Date.now() + 1500);
+    const fresh = await poller.freshText();
+    expect(fresh).toMatchObject({ status: 'ok', version: 2, text: rec('1', 'RUNNING') });
+    expect(diffs).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(diffs.map(d => d.changed.length)).toEqual([1]);
+    jest.setSystemTime(Date.now() + 1500);
+    expect(await poller.freshText()).toMatchObject({ status: 'error', error: /down/, text: rec('1', 'RUNNING') });
+    sub.unsubscribe();
+    poller.dispose();
+  });
 });

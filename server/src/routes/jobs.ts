@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { Cluster, ClusterRegistry } from '../clusters';
 import { JobAction } from '../slurm/adapter';
-import { RECORDS_CONTENT_TYPE, encodeRecords, recordMatcher, selectRecords } from '../queue-wire';
-import { JOB_FIELD_NAMES, recordFields, toJob } from '../slurm/squeue';
+import { RECORDS_CONTENT_TYPE, countRecords, encodeRecords, recordMatcher, selectRecords } from '../queue-wire';
+import { JOB_FIELD_NAMES, recordFields, splitRecords, toJob } from '../slurm/squeue';
 
 const nameParam = {
   type: 'object',
@@ -110,20 +110,23 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
       if (!c) {
         return reply;
       }
-      const snap = await c.queue.snapshot();
       const list = (value?: string) => (value === undefined ? undefined : new Set(value.split(',').filter(Boolean)));
       const match = recordMatcher({
         user: q.user ?? (q.all ? undefined : c.user),
         states: q.states === 'active' ? 'active' : list(q.states),
         ids: list(q.jobs)
       });
-      const { status, error, updatedAt, version, records } = snap;
-      const state = { cluster: name, status, error, updatedAt, version };
       if (q.format === 'records') {
-        const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
+        // squeue's own text, fresh from the poll before its diff: no row is split for the answer
+        const { status, error, updatedAt, version, text } = await c.queue.freshText();
+        const state = { cluster: name, status, error, updatedAt, version };
+        const selected = match ? selectRecords(splitRecords(text), match) : { text, count: countRecords(text) };
         const body = Readable.from(encodeRecords({ ...state, count: selected.count }, selected.text));
         return reply.type(RECORDS_CONTENT_TYPE).send(body);
       }
+      const snap = await c.queue.snapshot();
+      const { status, error, updatedAt, version, records } = snap;
+      const state = { cluster: name, status, error, updatedAt, version };
       const rows: string[][] = [];
       for (const record of records.values()) {
         if (!match || match(record)) {

@@ -29,8 +29,8 @@ SET_START_TIMEOUT = 600.0  # seconds: a set waits in the queue like any job
 SET_STOP_TIMEOUT = 60.0
 ACTIVE_SET_STATES = ("pending", "starting", "running")
 # Options of `start` passed to POST /api/sets as they are (the companion validates them).
-SET_OPTIONS = ("nodes", "workersPerNode", "threads", "memory", "time", "partition", "account", "setup", "mpi", "name",
-               "python")
+SET_OPTIONS = ("nodes", "workersPerNode", "threads", "memory", "time", "partition", "account", "setup", "mpi", "nanny",
+               "name", "python")
 
 
 class _HelpShown(Exception):
@@ -148,6 +148,13 @@ def _set_parser(kind: str, magic: str, variable: str) -> _Parser:
     )
     if kind == "ipyparallel":
         start.add_argument("--mpi", action="store_true", default=None, help="engines initialise MPI (mpi4py)")
+    else:
+        start.add_argument(
+            "--nanny",
+            action="store_true",
+            default=None,
+            help="run each worker under a nanny (Client.restart, restarts at the memory limit; ~1 s slower start)",
+        )
     start.add_argument("--name", metavar="NAME", help="a name for the set")
     start.add_argument(
         "--python", metavar="PATH", help="python on the nodes (default on a local cluster: this kernel's)"

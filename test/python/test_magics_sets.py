@@ -70,6 +70,18 @@ def test_dask_start_and_stop(kernel: Kernel, hpc: HpcEnv) -> None:
     wait_until(lambda: not (jobs & squeue_ids()), 30, "the dask set's jobs gone from squeue")
 
 
+def test_dask_nanny_on_request(kernel: Kernel, hpc: HpcEnv) -> None:
+    """Workers start without a nanny (a second Python per worker, ~1 s); --nanny brings it back."""
+    assert_one_line_error(kernel.execute("%ipcluster start -n 1 --nanny"), "unrecognized arguments: --nanny")
+    kernel.ok("client = %dask start -n 1 --nanny --time 10", timeout=START + 30)
+    kernel.ok("client.restart(timeout=60)", timeout=90)  # only a nanny can restart its worker
+    assert kernel.eval("client.submit(lambda x: x * 2, 21).result(timeout=60)") == 42
+    set_id = started_set_id(kernel, "dask")
+    jobs = set_job_ids(hpc, set_id)
+    kernel.ok(f"%dask stop {set_id}", timeout=90)
+    wait_until(lambda: not (jobs & squeue_ids()), 30, "the dask set's jobs gone from squeue")
+
+
 def test_connect_set_from_the_lab_defines_the_variable(kernel: Kernel, hpc: HpcEnv, cancel_after: list[str]) -> None:
     """The sidebar's "Use in notebook": a set started elsewhere, connected in another kernel."""
     kernel.ok("other = %ipcluster start -n 2 --time 10", timeout=START + 30)

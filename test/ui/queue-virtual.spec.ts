@@ -41,6 +41,8 @@ interface IFakeCompanion {
   socket: () => WebSocketRoute;
   connections: () => number;
   send: (message: object) => void;
+  /** While true, new connections are closed at once (a companion restarting). */
+  refuse: (on: boolean) => void;
 }
 
 /**
@@ -71,7 +73,12 @@ async function fakeCompanion(page: Page): Promise<IFakeCompanion> {
   const received: Array<{ [key: string]: unknown }> = [];
   let current: WebSocketRoute | null = null;
   let connections = 0;
+  let refusing = false;
   await page.routeWebSocket(/\/hpc\/api\/ws/, ws => {
+    if (refusing) {
+      void ws.close({ code: 1013, reason: 'companion restarting' });
+      return;
+    }
     current = ws;
     connections++;
     ws.onMessage(data => {
@@ -91,7 +98,10 @@ async function fakeCompanion(page: Page): Promise<IFakeCompanion> {
       return current;
     },
     connections: () => connections,
-    send: message => current?.send(JSON.stringify(message))
+    send: message => current?.send(JSON.stringify(message)),
+    refuse: on => {
+      refusing = on;
+    }
   };
 }
 
@@ -203,11 +213,14 @@ test('Slurm errors, a dropped connection, All users, and job-ended notifications
   await expect(queue).toHaveAttribute('data-status', 'ok');
   await expect(queue.locator('.jp-Hpc-queueError')).toHaveCount(0);
 
-  // The companion restarts: the page reconnects and subscribes again.
+  // The companion restarts: the page says so while it is away (refused reconnects keep it away
+  // however slowly a loaded machine renders), then reconnects and subscribes again.
+  companion.refuse(true);
   await companion.socket().close({ code: 1011, reason: 'companion restarting' });
-  await expect(queue).toHaveAttribute('data-connection', 'closed');
+  await expect(queue).not.toHaveAttribute('data-connection', 'open');
   await expect(queue.locator('.jp-Hpc-queueDisconnected')).toBeVisible();
-  await expect(queue).toHaveAttribute('data-connection', 'open', { timeout: 30_000 });
+  companion.refuse(false);
+  await expect(queue).toHaveAttribute('data-connection', 'open', { timeout: 45_000 });
   expect(companion.connections()).toBe(2);
   await expect(queue).toHaveAttribute('data-status', 'ok');
 

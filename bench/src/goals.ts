@@ -118,10 +118,12 @@ export function evaluateGoals(m: Measured): Goal[] {
       row: 6,
       goal: '"Start Dask cluster": first worker connected − Slurm job start ≤ 1 s',
       measured:
-        `${round(d.sinceStartTime.median / 1000, 2)} s after StartTime (1 s resolution), ` +
-        `${round(d.sinceRunningSeen.median / 1000, 2)} s after squeue first showed RUNNING (medians of ${d.runs.length}); ` +
-        `${d.jobsLeft} job left after DELETE`,
-      pass: d.sinceStartTime.median <= 1000 && d.jobsLeft === 0
+        `${round(d.sinceJobStart.median / 1000, 2)} s after the job's batch script began, ` +
+        `${round(d.sinceRunningSeen.median / 1000, 2)} s after squeue first showed RUNNING, ` +
+        `${round(d.sinceStartTime.median / 1000, 2)} s after StartTime (whole seconds, truncated) ` +
+        `(medians of ${d.runs.length}); ${d.jobsLeft} job left after DELETE`,
+      // the job's start to the µs: when Slurm ran its batch script (StartTime is truncated to the second)
+      pass: d.sinceJobStart.median <= 1000 && d.jobsLeft === 0
     });
   }
   const targets: Record<number, string> = {

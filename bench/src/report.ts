@@ -265,6 +265,7 @@ export function markdown(r: Results): string {
           'head job',
           'POST → RUNNING seen',
           'POST → worker connected',
+          'connected − script began',
           'connected − StartTime',
           'connected − RUNNING seen',
           'jobs left'
@@ -273,6 +274,7 @@ export function markdown(r: Results): string {
           x.headJob,
           x.postToRunningMs,
           x.postToConnectedMs,
+          Math.round(x.sinceJobStartMs),
           x.sinceStartTimeMs,
           x.sinceRunningSeenMs,
           x.jobsLeft
@@ -283,6 +285,7 @@ export function markdown(r: Results): string {
     out.push(
       'ms. POST /api/sets {kind: dask, workers: 1, time: 00:05:00} to a companion started by the bench ' +
         '(HPC_SET_PYTHON = the project venv), then GET /api/sets/:id every 100 ms until workers.connected ≥ 1. ' +
+        "The job's start: its batch script's first line writes bash's $EPOCHREALTIME to the set dir (µs). " +
         "Slurm's StartTime (scontrol) has whole seconds, truncated: the true start is up to 1 s after it, so " +
         '"connected − StartTime" overstates by 0–1 s; "RUNNING seen" is squeue polled every 100 ms alongside (late by ' +
         '≤ 100 ms + one squeue). Then DELETE /api/sets/:id, and no job of the set left in squeue.'

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Companion } from './companion';
 import { BenchContext } from './context';
@@ -7,9 +8,9 @@ import { Summary, summarize } from './stats';
 /**
  * Row 6: "Start Dask cluster" through a companion: POST /api/sets {kind: 'dask', workers: 1},
  * GET /api/sets/:id every 100 ms until workers.connected ≥ 1. What the set costs over Slurm
- * is that moment minus the head job's start: Slurm's StartTime (scontrol, whole seconds,
- * truncated) and, to the ms, when squeue (polled every 100 ms alongside) first showed it
- * RUNNING. Then DELETE /api/sets/:id and check no job of the set is left. On the fixture's
+ * is that moment minus the head job's start: when its batch script began (the script's first
+ * line records bash's $EPOCHREALTIME in the set dir), Slurm's StartTime (scontrol, whole
+ * seconds, truncated) and when squeue (polled every 100 ms alongside) first showed it RUNNING. Then DELETE /api/sets/:id and check no job of the set is left. On the fixture's
  * `local` cluster (sets need compute, not a big queue), after the big queues are gone.
  */
 export const SET_CLUSTER = 'local';
@@ -23,6 +24,8 @@ export interface DaskRun {
   sinceStartTimeMs: number;
   /** first worker connected − squeue first showed RUNNING (≤ ~100 ms + one squeue late). */
   sinceRunningSeenMs: number;
+  /** first worker connected − the head job's batch script began (µs resolution). */
+  sinceJobStartMs: number;
   headJob: string;
   jobsLeft: number;
 }
@@ -31,13 +34,24 @@ export interface DaskResult {
   runs: DaskRun[];
   sinceStartTime: Summary;
   sinceRunningSeen: Summary;
+  sinceJobStart: Summary;
   postToConnected: Summary;
   postToRunning: Summary;
   jobsLeft: number;
 }
 
+/** The epoch ms a set's batch script wrote when it began ($EPOCHREALTIME; NaN if missing). */
+function readJobStart(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8').trim().replace(',', '.')) * 1000;
+  } catch {
+    return NaN;
+  }
+}
+
 interface SetRecord {
   id: string;
+  setDir?: string;
   state: string;
   message?: string;
   jobs: Array<{ id: string; role: string; state: string }>;
@@ -125,6 +139,7 @@ export async function measureDask(ctx: BenchContext, conf: string, python: strin
         const show = await run(['scontrol', 'show', 'job', '-o', head], env);
         const startTime = /\bStartTime=(\S+)/.exec(show)?.[1] ?? '';
         const start = slurmTime(startTime);
+        const jobStart = record.setDir ? readJobStart(join(record.setDir, `job-start-${head}`)) : NaN;
         const del = await companion.send('DELETE', `/api/sets/${id}`);
         if (del.status >= 300) {
           throw new Error(`DELETE /api/sets/${id} answered ${del.status}: ${JSON.stringify(del.json)}`);
@@ -147,6 +162,7 @@ export async function measureDask(ctx: BenchContext, conf: string, python: strin
           postToRunningMs: runningSeen ? runningSeen - t0 : NaN,
           sinceStartTimeMs: connectedAt - start,
           sinceRunningSeenMs: runningSeen ? connectedAt - runningSeen : NaN,
+          sinceJobStartMs: connectedAt - jobStart,
           headJob: head,
           jobsLeft: left
         });
@@ -170,6 +186,7 @@ export async function measureDask(ctx: BenchContext, conf: string, python: strin
   return {
     runs: out,
     sinceStartTime: col('sinceStartTimeMs'),
+    sinceJobStart: col('sinceJobStartMs'),
     sinceRunningSeen: col('sinceRunningSeenMs'),
     postToConnected: col('postToConnectedMs'),
     postToRunning: col('postToRunningMs'),

@@ -54,10 +54,11 @@ export interface QueuePoller {
   /** The current snapshot; polls first only when it is older than one interval. */
   snapshot(): Promise<QueueSnapshot>;
   /**
-   * The queue as squeue printed it, under the same rule, but answered as soon as squeue's
-   * output arrives, before the split and diff for the views (the magics' fresh answers).
+   * Calls `use` with the queue as squeue printed it, under the same rule, as soon as squeue's
+   * output arrives: the split and diff for the views wait for `use` to finish (at most
+   * SEND_WAIT_MS), so a 14 MB answer (the magics') is not held up behind them.
    */
-  freshText(): Promise<QueueText>;
+  withFreshText(use: (text: QueueText) => Promise<void>): Promise<void>;
   /** Poll now (after an action), sharing a poll already under way. */
   refresh(): Promise<void>;
   readonly subscribers: number;
@@ -70,6 +71,9 @@ export interface QueuePollerOptions {
   maxBackoffMs?: number;
   now?: () => number;
 }
+
+/** How long a poll's split and diff wait for fresh answers to be sent. */
+const SEND_WAIT_MS = 2_000;
 
 const F_STATE = JOB_FIELD_NAMES.indexOf('state');
 const F_NAME = JOB_FIELD_NAMES.indexOf('name');
@@ -96,8 +100,8 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
   let disposed = false;
-  // freshText() callers waiting for the poll under way
-  let textWaiters: Array<(t: QueueText) => void> = [];
+  // withFreshText() callers waiting for the poll under way
+  let textWaiters: Array<(t: QueueText) => Promise<void>> = [];
 
   // Shared by every view: no per-view copy of 100k rows (issue 7: a new view in ≤ 50 ms).
   function snapshotNow(): QueueSnapshot {
@@ -137,8 +141,15 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     const tFetched = TIMINGS ? performance.now() : 0;
     if (textWaiters.length) {
       // the text is the answer (queue-wire.ts): send it, then split and diff on the next turn
-      answerText({ status: 'ok', updatedAt: new Date(now()).toISOString(), version: state.version + 1, text: output });
-      await new Promise(resolve => setImmediate(resolve));
+      const answered = answerText({
+        status: 'ok',
+        updatedAt: new Date(now()).toISOString(),
+        version: state.version + 1,
+        text: output
+      });
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([answered, new Promise(resolve => (waited = setTimeout(resolve, SEND_WAIT_MS)))]);
+      clearTimeout(waited);
     }
     const first = state.version === 0;
     const next = new Map<string, string>();
@@ -235,17 +246,18 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     }
   }
 
-  function answerText(answer: QueueText): void {
+  /** Hands the text to every waiter; settles when they are done with it. */
+  function answerText(answer: QueueText): Promise<unknown> {
     const waiters = textWaiters;
     textWaiters = [];
-    waiters.forEach(w => w(answer));
+    return Promise.allSettled(waiters.map(use => use(answer)));
   }
 
   function poll(): Promise<void> {
     inFlight ??= pollOnce().finally(() => {
       inFlight = undefined;
       // a failed poll (or one joined after its output came): the state as it stands
-      answerText({ ...state, text });
+      void answerText({ ...state, text });
     });
     return inFlight;
   }
@@ -270,17 +282,19 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     return snapshotNow();
   }
 
-  function freshText(): Promise<QueueText> {
+  async function withFreshText(use: (t: QueueText) => Promise<void>): Promise<void> {
     if (!inFlight && now() - lastPollAt < options.intervalMs && state.version > 0) {
-      return Promise.resolve({ ...state, text });
+      return use({ ...state, text });
     }
-    const answer = new Promise<QueueText>(resolve => textWaiters.push(resolve));
+    const done = new Promise<void>((resolve, reject) =>
+      textWaiters.push(t => use(t).then(resolve, (e: unknown) => (reject(e), undefined)))
+    );
     void poll();
-    return answer;
+    return done;
   }
 
   return {
-    freshText,
+    withFreshText,
     subscribe(listener) {
       listeners.add(listener);
       if (listeners.size === 1) {

@@ -1,4 +1,4 @@
-import { QueueDiff, JobEndedEvent, createQueuePoller } from '../../server/src/poller';
+import { QueueDiff, QueueText, JobEndedEvent, createQueuePoller } from '../../server/src/poller';
 import { JOB_FIELDS } from '../../server/src/slurm/squeue';
 
 /** A record in squeue's delimited format with only id, user and state filled. */
@@ -117,26 +117,34 @@ describe('queue poller', () => {
     poller.dispose();
   });
 
-  it("answers fresh text with squeue's output before the views' diff, and the state when Slurm fails", async () => {
+  it("hands fresh text to its user as soon as squeue's output arrives; the views' diff waits for it", async () => {
     const slurm = fakeSlurm([rec('1', 'PENDING'), rec('1', 'RUNNING'), new Error('slurm_load_jobs error: down')]);
     const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000 });
     const diffs: QueueDiff[] = [];
     const sub = poller.subscribe({ diff: d => diffs.push(d) });
     await sub.snapshot;
     diffs.splice(0);
+    const got: QueueText[] = [];
+    const take = async (t: QueueText) => void got.push(t);
     // fresh enough: no squeue
-    expect(await poller.freshText()).toMatchObject({ status: 'ok', version: 1, text: rec('1', 'PENDING') });
+    await poller.withFreshText(take);
+    expect(got[0]).toMatchObject({ status: 'ok', version: 1, text: rec('1', 'PENDING') });
     expect(slurm.calls.n).toBe(1);
-    // older than an interval: a poll, answered before its diff reaches the views
+    // older than an interval: a poll; its diff reaches the views only once the text was used
     await jest.advanceTimersByTimeAsync(999);
     jest.setSystemTime(Date.now() + 1500);
-    const fresh = await poller.freshText();
-    expect(fresh).toMatchObject({ status: 'ok', version: 2, text: rec('1', 'RUNNING') });
+    let finish = () => undefined as void;
+    const used = poller.withFreshText(t => new Promise<void>(resolve => ((finish = resolve), got.push(t))));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(got[1]).toMatchObject({ status: 'ok', version: 2, text: rec('1', 'RUNNING') });
     expect(diffs).toHaveLength(0);
+    finish();
+    await used;
     await jest.advanceTimersByTimeAsync(0);
     expect(diffs.map(d => d.changed.length)).toEqual([1]);
     jest.setSystemTime(Date.now() + 1500);
-    expect(await poller.freshText()).toMatchObject({ status: 'error', error: /down/, text: rec('1', 'RUNNING') });
+    await poller.withFreshText(take);
+    expect(got[2]).toMatchObject({ status: 'error', error: expect.stringMatching(/down/), text: rec('1', 'RUNNING') });
     sub.unsubscribe();
     poller.dispose();
   });

@@ -117,12 +117,20 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
         ids: list(q.jobs)
       });
       if (q.format === 'records') {
-        // squeue's own text, fresh from the poll before its diff: no row is split for the answer
-        const { status, error, updatedAt, version, text } = await c.queue.freshText();
-        const state = { cluster: name, status, error, updatedAt, version };
-        const selected = match ? selectRecords(splitRecords(text), match) : { text, count: countRecords(text) };
-        const body = Readable.from(encodeRecords({ ...state, count: selected.count }, selected.text));
-        return reply.type(RECORDS_CONTENT_TYPE).send(body);
+        // squeue's own text, fresh from the poll, sent before the poll splits and diffs it
+        await c.queue.withFreshText(
+          ({ status, error, updatedAt, version, text }) =>
+            new Promise<void>(resolve => {
+              const state = { cluster: name, status, error, updatedAt, version };
+              const selected = match ? selectRecords(splitRecords(text), match) : { text, count: countRecords(text) };
+              reply.raw.once('finish', resolve);
+              reply.raw.once('close', resolve);
+              void reply
+                .type(RECORDS_CONTENT_TYPE)
+                .send(Readable.from(encodeRecords({ ...state, count: selected.count }, selected.text)));
+            })
+        );
+        return reply;
       }
       const snap = await c.queue.snapshot();
       const { status, error, updatedAt, version, records } = snap;

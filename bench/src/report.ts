@@ -75,7 +75,7 @@ export function markdown(r: Results): string {
           'squeue output MB',
           'answer MB',
           'squeue peak MB',
-          'companion RSS polling / peak MB',
+          'companion RSS between polls / after a poll / peak MB',
           'first answer peak MB'
         ],
         r.row1.map(x => [
@@ -83,7 +83,7 @@ export function markdown(r: Results): string {
           mb(x.squeueBytes),
           mb(x.firstBytes),
           round(x.squeuePeakMb),
-          `${round(x.rssMb)} / ${round(x.hwmMb)}`,
+          `${round(x.rssMb)} / ${round(x.rssAfterPollMb)} / ${round(x.hwmMb)}`,
           round(x.firstHwmMb)
         ])
       )
@@ -284,7 +284,7 @@ export function markdown(r: Results): string {
     out.push('');
     out.push(
       'ms. POST /api/sets {kind: dask, workers: 1, time: 00:05:00} to a companion started by the bench ' +
-        '(HPC_SET_PYTHON = the project venv), then GET /api/sets/:id every 100 ms until workers.connected ≥ 1. ' +
+        '(HPC_SET_PYTHON = the project venv), then GET /api/sets/:id every 50 ms until workers.connected ≥ 1. ' +
         "The job's start: its batch script's first line writes bash's $EPOCHREALTIME to the set dir (µs). " +
         "Slurm's StartTime (scontrol) has whole seconds, truncated: the true start is up to 1 s after it, so " +
         '"connected − StartTime" overstates by 0–1 s; "RUNNING seen" is squeue polled every 100 ms alongside (late by ' +

@@ -40,8 +40,10 @@ export interface QueueSizeResult {
   newView: Summary;
   newViewBytes: number;
   newViewExtraSqueues: number;
-  /** Resident memory while polling the queue with one view open. */
+  /** Resident memory holding the queue with one view open, between polls (half an interval after one). */
   rssMb: number;
+  /** The same, right after a poll (its garbage just collected). */
+  rssAfterPollMb: number;
   /** Peak resident memory of that companion (new views' snapshots included). */
   hwmMb: number;
 }
@@ -125,11 +127,15 @@ export async function measureQueueSize(ctx: BenchContext, queue: BenchQueue): Pr
         log(`a poll saw ${after.changed} of ${queue.changedPerRound} changes: round repeated`);
       }
     }
-    // holding the queue: RSS right after polls that changed nothing (one view open)
+    // holding the queue (one view open): RSS right after polls that changed nothing, and half an
+    // interval later, between polls, where the companion spends most of its time
     const unchanged: PollTiming[] = [];
     let holdingMb = 0;
+    let afterPollMb = 0;
     for (let i = 0; i < 2; i++) {
       unchanged.push(await companion.waitForPoll(() => true, companion.polls.length, waitMs));
+      afterPollMb = Math.max(afterPollMb, companion.memory().rssMb);
+      await sleep(interval * 500);
       holdingMb = Math.max(holdingMb, companion.memory().rssMb);
     }
 
@@ -177,6 +183,7 @@ export async function measureQueueSize(ctx: BenchContext, queue: BenchQueue): Pr
       newViewBytes,
       newViewExtraSqueues: extra,
       rssMb: holdingMb,
+      rssAfterPollMb: afterPollMb,
       hwmMb: mem.hwmMb
     };
   } finally {

@@ -7,7 +7,7 @@ import { Summary, summarize } from './stats';
 
 /**
  * Row 6: "Start Dask cluster" through a companion: POST /api/sets {kind: 'dask', workers: 1},
- * GET /api/sets/:id every 100 ms until workers.connected ≥ 1. What the set costs over Slurm
+ * GET /api/sets/:id every 50 ms until workers.connected ≥ 1. What the set costs over Slurm
  * is that moment minus the head job's start: when its batch script began (the script's first
  * line records bash's $EPOCHREALTIME in the set dir), Slurm's StartTime (scontrol, whole
  * seconds, truncated) and when squeue (polled every 100 ms alongside) first showed it RUNNING. Then DELETE /api/sets/:id and check no job of the set is left. On the fixture's
@@ -126,7 +126,7 @@ export async function measureDask(ctx: BenchContext, conf: string, python: strin
             if (record.state === 'ended' || record.state === 'failed') {
               throw new Error(`set ${id} ended before a worker connected: ${record.message ?? JSON.stringify(record)}`);
             }
-            await sleep(100);
+            await sleep(50);
           }
           // the watcher may not have seen RUNNING yet if the job started in the last 100 ms
           for (let k = 0; k < 30 && !runningSeen; k++) {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../test/ui/chromium';
-import { FIELDS, fakeJobRow as row } from '../../test/ui/fake-queue';
+import { fakeJobRow as row, fakeSnapshot, routeFakeClusters } from '../../test/ui/fake-queue';
 import { startLab } from '../../test/ui/global-setup';
 import type { BenchContext } from './context';
 import { Summary, summarize } from './stats';
@@ -29,24 +29,6 @@ export interface UiResult {
   frames: Summary & { p95: number; over16: number; over50: number };
   chromium: string;
 }
-
-const CLUSTERS_REPLY = {
-  clusters: [
-    {
-      name: 'local',
-      transport: 'local',
-      status: 'ok',
-      partitions: [
-        {
-          name: 'debug',
-          default: true,
-          available: 'up',
-          nodes: { total: 4, idle: 3, allocated: 0, mixed: 1, down: 0, other: 0 }
-        }
-      ]
-    }
-  ]
-};
 
 /**
  * In the page before Lab loads: every WebSocket's first message listener stamps when a
@@ -143,25 +125,8 @@ export async function measureUi(ctx: BenchContext, repo: string, updates = 20): 
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.route(/\/hpc\/api\/clusters(\?|$)/, route =>
-      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(CLUSTERS_REPLY) })
-    );
-    await page.route(/\/hpc\/api\/config\/user-clusters(\?|$)/, route =>
-      route.fulfill({ status: 200, contentType: 'application/json', body: '{}' })
-    );
-    const rows: string[][] = [];
-    for (let n = 1; n <= UI_JOBS; n++) {
-      rows.push(row(n));
-    }
-    const snapshot = JSON.stringify({
-      type: 'snapshot',
-      cluster: 'local',
-      status: 'ok',
-      updatedAt: new Date().toISOString(),
-      version: 1,
-      fields: FIELDS,
-      rows
-    });
+    await routeFakeClusters(page);
+    const snapshot = fakeSnapshot(UI_JOBS);
     let socket: WebSocketRoute | null = null;
     await page.routeWebSocket(/\/hpc\/api\/ws/, ws => {
       socket = ws;

@@ -1,28 +1,12 @@
+import type { Page } from 'playwright-core';
+import { JOB_FIELD_NAMES } from '../../server/src/slurm/squeue';
+
 /**
- * A made-up queue in the companion's wire format (rows of `FIELDS`), for the
- * UI tests and the benchmark that play the companion's WebSocket themselves.
+ * A made-up queue in the companion's wire format (rows of `FIELDS`, the
+ * companion's own field list), for the UI tests and the benchmark that play
+ * the companion's clusters API and WebSocket themselves.
  */
-export const FIELDS = [
-  'id',
-  'jobId',
-  'arrayJobId',
-  'arrayTaskId',
-  'name',
-  'user',
-  'account',
-  'partition',
-  'state',
-  'reason',
-  'elapsed',
-  'timeLimit',
-  'timeLeft',
-  'nodes',
-  'cpus',
-  'nodeList',
-  'submitTime',
-  'startTime',
-  'comment'
-];
+export const FIELDS: readonly string[] = JOB_FIELD_NAMES;
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'];
 
@@ -52,4 +36,56 @@ export function fakeJobRow(n: number, overrides: { [field: string]: string } = {
     ...overrides
   };
   return FIELDS.map(field => job[field]);
+}
+
+/** The clusters API's answer: `local` with a default `debug` and a `batch` partition. */
+export const FAKE_CLUSTERS_REPLY = {
+  clusters: [
+    {
+      name: 'local',
+      transport: 'local',
+      status: 'ok',
+      partitions: [
+        {
+          name: 'debug',
+          default: true,
+          available: 'up',
+          nodes: { total: 4, idle: 3, allocated: 0, mixed: 1, down: 0, other: 0 }
+        },
+        {
+          name: 'batch',
+          default: false,
+          available: 'up',
+          nodes: { total: 3, idle: 0, allocated: 2, mixed: 0, down: 1, other: 0 }
+        }
+      ]
+    }
+  ]
+};
+
+/** Plays the clusters API (and no user clusters) for `page`. */
+export async function routeFakeClusters(page: Page): Promise<void> {
+  await page.route(/\/hpc\/api\/clusters(\?|$)/, route =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(FAKE_CLUSTERS_REPLY) })
+  );
+  await page.route(/\/hpc\/api\/config\/user-clusters(\?|$)/, route =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: '{}' })
+  );
+}
+
+/** A snapshot message of `local` with jobs 1..`jobs`, as the socket sends it. */
+export function fakeSnapshot(jobs: number): string {
+  const rows: string[][] = [];
+  for (let n = 1; n <= jobs; n++) {
+    rows.push(fakeJobRow(n));
+  }
+  return JSON.stringify({
+    type: 'snapshot',
+    cluster: 'local',
+    status: 'ok',
+    updatedAt: new Date().toISOString(),
+    version: 1,
+    fields: FIELDS,
+    rows
+  });
 }

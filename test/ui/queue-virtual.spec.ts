@@ -5,34 +5,10 @@
  */
 import { expect, Page, test, WebSocketRoute } from '@playwright/test';
 
-import { FIELDS, fakeJobRow as row } from './fake-queue';
+import { fakeJobRow as row, fakeSnapshot, routeFakeClusters } from './fake-queue';
 import { executeCommand, openHpcSidebar, openLab } from './helpers';
 
 const JOBS = 100_000;
-
-const CLUSTERS_REPLY = {
-  clusters: [
-    {
-      name: 'local',
-      transport: 'local',
-      status: 'ok',
-      partitions: [
-        {
-          name: 'debug',
-          default: true,
-          available: 'up',
-          nodes: { total: 4, idle: 3, allocated: 0, mixed: 1, down: 0, other: 0 }
-        },
-        {
-          name: 'batch',
-          default: false,
-          available: 'up',
-          nodes: { total: 3, idle: 0, allocated: 2, mixed: 0, down: 1, other: 0 }
-        }
-      ]
-    }
-  ]
-};
 
 interface IFakeCompanion {
   /** Every message the page sent, parsed, across connections. */
@@ -50,26 +26,9 @@ interface IFakeCompanion {
  * `local` gets a snapshot of `JOBS` jobs.
  */
 async function fakeCompanion(page: Page): Promise<IFakeCompanion> {
-  await page.route(/\/hpc\/api\/clusters(\?|$)/, route =>
-    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(CLUSTERS_REPLY) })
-  );
-  await page.route(/\/hpc\/api\/config\/user-clusters(\?|$)/, route =>
-    route.fulfill({ status: 200, contentType: 'application/json', body: '{}' })
-  );
+  await routeFakeClusters(page);
   // Built once: the same snapshot answers every subscription.
-  const rows: string[][] = [];
-  for (let n = 1; n <= JOBS; n++) {
-    rows.push(row(n));
-  }
-  const snapshot = JSON.stringify({
-    type: 'snapshot',
-    cluster: 'local',
-    status: 'ok',
-    updatedAt: new Date().toISOString(),
-    version: 1,
-    fields: FIELDS,
-    rows
-  });
+  const snapshot = fakeSnapshot(JOBS);
   const received: Array<{ [key: string]: unknown }> = [];
   let current: WebSocketRoute | null = null;
   let connections = 0;

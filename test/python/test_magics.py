@@ -151,13 +151,7 @@ class Kernel:
     def _drain(self, parent_id: str, deadline: float, what: str, run: Optional[Run] = None) -> None:
         """Read iopub until the kernel is idle for ``parent_id``; notes comm traffic on the way."""
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"kernel did not finish within the deadline: {what!r}")
-            try:
-                msg = self.kc.get_iopub_msg(timeout=remaining)
-            except queue.Empty:
-                raise AssertionError(f"kernel did not finish within the deadline: {what!r}") from None
+            msg = self._next(self.kc.get_iopub_msg, deadline, f"kernel did not finish within the deadline: {what!r}")
             self._note_comm(msg)
             if msg["parent_header"].get("msg_id") != parent_id or run is None:
                 if msg["parent_header"].get("msg_id") == parent_id and msg["msg_type"] == "status":
@@ -194,15 +188,20 @@ class Kernel:
         self._drain(msg_id, deadline, code, run)
         return run
 
+    @staticmethod
+    def _next(get: Callable[..., dict], deadline: float, failure: str) -> dict:
+        """The next message of a channel before ``deadline``; AssertionError(failure) after it."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(failure)
+        try:
+            return get(timeout=remaining)
+        except queue.Empty:
+            raise AssertionError(failure) from None
+
     def _shell_reply(self, msg_id: str, deadline: float, what: str) -> dict:
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no reply from the kernel within the deadline: {what!r}")
-            try:
-                reply = self.kc.get_shell_msg(timeout=remaining)
-            except queue.Empty:
-                raise AssertionError(f"no reply from the kernel within the deadline: {what!r}") from None
+            reply = self._next(self.kc.get_shell_msg, deadline, f"no reply from the kernel within the deadline: {what!r}")
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
 

@@ -100,6 +100,17 @@ describe('template REST', () => {
     );
     expect(existsSync(join(data, 'templates', 'mine.json'))).toBe(false);
 
+    // bash removes a level of backslashes inside `...`: no quoting of a value survives there
+    const backquoted = await served.request(
+      '/api/templates/personal/bq',
+      json('PUT', { title: 'Bq', script: 'x=`echo "{{v}}"`', parameters: { v: { type: 'string' } } })
+    );
+    expect(backquoted.status).toBe(400);
+    expect((await body(backquoted)).errors).toEqual([
+      { field: '/script', message: expect.stringMatching(/^line 1: \{\{v\}\} is inside `\.\.\.`/) }
+    ]);
+    expect(existsSync(join(data, 'templates', 'bq.json'))).toBe(false);
+
     for (const [path, given] of [
       ['/api/templates/personal/other', { id: 'mine', title: 'x', script: 'true' }],
       ['/api/templates/personal/..%2Fescape', { title: 'x', script: 'true' }]

@@ -148,4 +148,17 @@ describe('rendering a template', () => {
       { field: '/params/args', message: 'must match [A-Za-z0-9 =-]*' }
     ]);
   });
+
+  it('refuses a reference anywhere inside backquotes, even in quotes or a comment there', () => {
+    const t = validateTemplate(
+      { id: 'bq', title: 'Backquotes', script: 'echo {{v}}', parameters: { v: { type: 'string', default: 'x' } } },
+      'centre'
+    );
+    for (const script of ['x=`echo "{{v}}"`', "x=`echo '{{v}}'`", 'x=`true # {{v}}`\necho $x']) {
+      // a template that skipped the check at save (e.g. edited on disk) is still refused where it runs
+      expect(renderErrors({ ...t, script }, { v: '$(touch /tmp/pwned)' })).toEqual([
+        { field: '/script', message: expect.stringMatching(/^line 1: \{\{v\}\} is inside `\.\.\.`.*cannot be quoted/) }
+      ]);
+    }
+  });
 });

@@ -31,6 +31,11 @@ describe('where a {{reference}} stands in bash', () => {
 
   it.each([
     ['echo `echo {{a}}`', /`/],
+    ['x=`echo "{{a}}"`', /inside `\.\.\.`/],
+    ["x=`echo '{{a}}'`", /inside `\.\.\.`/],
+    ['x=`true # {{a}}`', /inside `\.\.\.`/],
+    ['x=`echo $(echo "{{a}}")`', /inside `\.\.\.`/],
+    ['x="`echo "{{a}}"`"', /inside `\.\.\.`/],
     ['echo ${X:-{{a}}}', /\$\{/],
     ["echo $'{{a}}'", /\$'/],
     ['echo \\{{a}}', /backslash/],

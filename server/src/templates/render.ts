@@ -34,6 +34,13 @@ export function renderTemplate(t: TemplateData, params: Record<string, unknown>)
     if (scan.problem) {
       throw new FieldErrors([{ field, message: `line ${scan.problem.line}: ${scan.problem.message}` }]);
     }
+    // checked when the template was saved or loaded; checked again here, where it runs
+    const refused = scan.sites.find(s => !s.context && !value(s.name).raw);
+    if (refused) {
+      const ref = `{{${refused.name}}}`;
+      const message = `line ${refused.line}: ${ref} is ${refused.refused}, where its value cannot be quoted`;
+      throw new FieldErrors([{ field, message }]);
+    }
     return fillShell(text, scan.sites, value);
   };
   const setup = fill(t.setup.join('\n'), '/setup');

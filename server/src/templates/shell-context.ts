@@ -67,7 +67,7 @@ const FRAME_NAMES: Record<FrameKind, string> = {
 };
 
 const REFUSED: Partial<Record<FrameKind, string>> = {
-  backtick: 'inside `...` (use $(...) instead)',
+  backtick: 'inside `...`, where bash removes a level of quoting (use $(...) instead)',
   ansi: "inside $'...'",
   param: 'inside ${...} (assign the value to a variable first)'
 };
@@ -100,8 +100,11 @@ export function scanShell(text: string): ShellScan {
     const frame = top();
     const m = placeholderAt(text, i);
     if (m) {
-      const context = contextOf(frame.kind);
-      site(m, context, context ? undefined : (REFUSED[frame.kind] ?? 'here'));
+      // bash strips one level of backslashes inside `...` before running it, so no quoting of
+      // ours survives anywhere in one, even in quotes or a comment nested there
+      const inBackticks = stack.some(f => f.kind === 'backtick');
+      const context = inBackticks ? undefined : contextOf(frame.kind);
+      site(m, context, context ? undefined : (REFUSED[inBackticks ? 'backtick' : frame.kind] ?? 'here'));
       i = m.end;
       continue;
     }
@@ -132,6 +135,11 @@ export function scanShell(text: string): ShellScan {
         i++;
         continue;
       case 'comment':
+        // bash finds the closing ` before it reads a comment inside: the comment ends there
+        if (c === '`' && stack.some(f => f.kind === 'backtick')) {
+          stack.pop();
+          continue;
+        }
         i++;
         continue;
       case 'ansi':

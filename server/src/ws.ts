@@ -6,6 +6,7 @@ import { JobEndedEvent, QueueDiff, QueueSnapshot } from './poller';
 import { encodeRecords, recordMatcher, selectRecords } from './queue-wire';
 import { SetManager } from './sets/manager';
 import { JOB_FIELD_NAMES } from './slurm/squeue';
+import { CLOSE_POLICY, MAX_CLIENT_FRAME_BYTES, readClientMessage } from './ws-messages';
 
 /**
  * The sidebar's live channel: `{type:'subscribe', cluster, all?}` gives a
@@ -14,16 +15,20 @@ import { JOB_FIELD_NAMES } from './slurm/squeue';
  * notify once. Every connection also gets the Dask/IPyParallel sets:
  * `{type:'sets', sets}` on connect, then `{type:'set', record}` on each change.
  */
-type ClientMessage =
-  | { type: 'subscribe'; cluster: string; all?: boolean }
-  | { type: 'unsubscribe'; cluster: string }
-  | { type: 'notifications'; enabled: boolean };
-
 const F_USER = JOB_FIELD_NAMES.indexOf('user');
+
+/** A connection gets at most one snapshot of a cluster this often; a later subscribe waits, the last one wins. */
+const SNAPSHOT_MIN_MS = 1_000;
+/** More messages than this in FLOOD_WINDOW_MS close the connection: no view sends that many. */
+const FLOOD_MAX = 1_000;
+const FLOOD_WINDOW_MS = 10_000;
 
 interface Connection {
   socket: WebSocket;
   subscriptions: Map<string, () => void>;
+  /** Per cluster: when a snapshot was last asked for, and a subscribe waiting for its turn. */
+  snapshots: Map<string, { at: number; timer?: NodeJS.Timeout }>;
+  flood: { since: number; count: number };
 }
 
 /**
@@ -129,22 +134,60 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
       .catch((e: unknown) => send(conn, { type: 'error', cluster: name, error: String(e) }));
   }
 
-  void app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  /** Subscribes now, or once this connection's last snapshot of the cluster is SNAPSHOT_MIN_MS old. */
+  function requestSubscribe(conn: Connection, cluster: Cluster, all: boolean): void {
+    const name = cluster.config.name;
+    const slot = conn.snapshots.get(name) ?? { at: -Infinity };
+    conn.snapshots.set(name, slot);
+    clearTimeout(slot.timer);
+    const go = () => {
+      slot.timer = undefined;
+      slot.at = Date.now();
+      subscribe(conn, cluster, all);
+    };
+    const wait = slot.at + SNAPSHOT_MIN_MS - Date.now();
+    if (wait <= 0) {
+      go();
+    } else {
+      slot.timer = setTimeout(go, wait);
+    }
+  }
+
+  function flooding(conn: Connection): boolean {
+    const now = Date.now();
+    if (now - conn.flood.since > FLOOD_WINDOW_MS) {
+      conn.flood = { since: now, count: 0 };
+    }
+    conn.flood.count += 1;
+    return conn.flood.count > FLOOD_MAX;
+  }
+
+  void app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } });
   void app.register(async instance => {
     instance.get('/api/ws', { websocket: true }, socket => {
-      const conn: Connection = { socket, subscriptions: new Map() };
+      const conn: Connection = {
+        socket,
+        subscriptions: new Map(),
+        snapshots: new Map(),
+        flood: { since: Date.now(), count: 0 }
+      };
       connections.add(conn);
       if (sets) {
         send(conn, { type: 'sets', sets: sets.list() });
       }
-      socket.on('message', raw => {
-        let msg: ClientMessage;
-        try {
-          msg = JSON.parse(String(raw)) as ClientMessage;
-        } catch {
-          send(conn, { type: 'error', error: 'messages must be JSON' });
+      // an oversized frame: ws closes with 1009 and reports it here; nothing else to do
+      socket.on('error', () => undefined);
+      socket.on('message', (raw, isBinary) => {
+        if (flooding(conn)) {
+          socket.close(CLOSE_POLICY, 'too many messages');
           return;
         }
+        const read = isBinary ? { refused: 'binary frames are not accepted' } : readClientMessage(String(raw));
+        if ('refused' in read) {
+          socket.close(CLOSE_POLICY, read.refused);
+          return;
+        }
+        const msg = read.message;
         if (msg.type === 'subscribe') {
           const cluster = registry.get(msg.cluster);
           if (!cluster) {
@@ -154,22 +197,22 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
               error: `no cluster named ${JSON.stringify(msg.cluster)}`
             });
           } else {
-            subscribe(conn, cluster, msg.all === true);
+            requestSubscribe(conn, cluster, msg.all === true);
           }
         } else if (msg.type === 'unsubscribe') {
+          clearTimeout(conn.snapshots.get(msg.cluster)?.timer);
           conn.subscriptions.get(msg.cluster)?.();
           conn.subscriptions.delete(msg.cluster);
-        } else if (msg.type === 'notifications') {
-          if (msg.enabled) {
-            notifiers.add(conn);
-          } else {
-            notifiers.delete(conn);
-          }
+        } else if (msg.enabled) {
+          notifiers.add(conn);
         } else {
-          send(conn, { type: 'error', error: 'unknown message type' });
+          notifiers.delete(conn);
         }
       });
       socket.on('close', () => {
+        for (const slot of conn.snapshots.values()) {
+          clearTimeout(slot.timer);
+        }
         for (const unsubscribe of conn.subscriptions.values()) {
           unsubscribe();
         }

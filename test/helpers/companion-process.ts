@@ -10,6 +10,8 @@ export const COMPANION_BUNDLE = join(__dirname, '../../jupyterlab_hpc/companion/
 export interface CompanionProcess {
   child: ChildProcess;
   url: string;
+  /** Its secret, for clients other than `request` (e.g. a WebSocket). */
+  token: string;
   request(path: string, init?: RequestInit): Promise<Response>;
 }
 
@@ -45,6 +47,7 @@ export async function spawnCompanion(options: {
   return {
     child,
     url: info.url,
+    token: info.token,
     request(path, init = {}) {
       const headers = new Headers(init.headers);
       headers.set('authorization', `token ${info.token}`);

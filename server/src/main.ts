@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const token = newToken();
   const registry = createClusterRegistry({
     adminClusters: config.clusters,
-    createRunner,
+    createRunner: cluster => createRunner(cluster, { runtimeDir }),
     pollIntervalMs: config.pollInterval * 1000
   });
   // Dask / IPyParallel sets: records in the data dir, re-attached on every start

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createOpensshRunner } from '../../server/src/runners/openssh';
 import { createSshRunner } from '../../server/src/runners/ssh';
 import { CommandRunner } from '../../server/src/runners/types';
-import { sshFixture } from '../helpers/slurm';
+import { fixtureEnv, sshFixture } from '../helpers/slurm';
 
 type Factory = (o: ReturnType<typeof sshFixture> & { env?: Record<string, string> }) => CommandRunner;
 
@@ -99,5 +99,39 @@ describe('host key verification', () => {
       controlDir: mkdtempSync(join(tmpdir(), 'hpc-cm-'))
     });
     await expect(o.run(['true'])).rejects.toThrow(/Host key verification failed/);
+  });
+
+  // The fixture's own key, listed (so a plain lookup accepts it) and also marked @revoked.
+  function revokedKnownHosts(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-kh-'));
+    const key = readFileSync(fixtureEnv('HPC_SSH_HOST_KEY_PUB'), 'utf8').split(' ').slice(0, 2).join(' ');
+    const name = `[${fixture.host}]:${fixture.port}`;
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, `${name} ${key}\n@revoked ${name} ${key}\n`);
+    return file;
+  }
+
+  it('ssh2 refuses a host key that known_hosts lists and also marks @revoked', async () => {
+    const knownHostsFile = revokedKnownHosts();
+    const r = createSshRunner({ ...fixture, knownHostsFile });
+    await expect(r.run(['true'])).rejects.toThrow(
+      `HOST KEY REVOKED for [127.0.0.1]:2222: the key it offered is marked @revoked in ${knownHostsFile}`
+    );
+    await r.close();
+  });
+
+  it('openssh refuses it too, even when the cluster asks for StrictHostKeyChecking=no', async () => {
+    for (const sshOptions of [[], ['StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null']]) {
+      const o = createOpensshRunner({
+        ...fixture,
+        knownHostsFile: revokedKnownHosts(),
+        sshOptions,
+        controlDir: join(mkdtempSync(join(tmpdir(), 'hpc-cm-')), 'cm')
+      });
+      await expect(o.run(['true'])).rejects.toThrow(
+        'hpcuser@127.0.0.1:2222 (openssh): The ED25519 host key for [127.0.0.1]:2222 is marked as revoked.'
+      );
+      await o.close();
+    }
   });
 });

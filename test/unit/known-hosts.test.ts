@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { keysForHost, knownHostsName } from '../../server/src/runners/known-hosts';
+import { judgeHostKey, keysForHost, knownHostsName } from '../../server/src/runners/known-hosts';
 
 const KEY_A = Buffer.from('key-a').toString('base64');
 const KEY_B = Buffer.from('key-b').toString('base64');
@@ -38,5 +38,21 @@ describe('known_hosts', () => {
     const good = keysForHost(text, 'good.example.org');
     expect(good.accepted).toHaveLength(1);
     expect(good.revoked).toHaveLength(1);
+  });
+
+  it('refuses a key that is listed and also @revoked: @revoked wins, whatever the order', () => {
+    const key = Buffer.from('key-a');
+    for (const lines of [
+      [`login1 ssh-ed25519 ${KEY_A}`, `@revoked login1 ssh-ed25519 ${KEY_A}`],
+      [`@revoked * ssh-ed25519 ${KEY_A}`, `${hashed('login1')} ssh-ed25519 ${KEY_A}`]
+    ]) {
+      const known = keysForHost(lines.join('\n'), 'login1');
+      expect(known.accepted).toHaveLength(1);
+      expect(judgeHostKey(known, key)).toBe('revoked');
+    }
+    const other = keysForHost(`login1 ssh-ed25519 ${KEY_A}\n@revoked login1 ssh-ed25519 ${KEY_B}`, 'login1');
+    expect(judgeHostKey(other, key)).toBe('ok');
+    expect(judgeHostKey(other, Buffer.from('key-b'))).toBe('revoked');
+    expect(judgeHostKey(other, Buffer.from('key-c'))).toBe('mismatch');
   });
 });

@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLocalRunner } from '../../server/src/runners/local';
+import { NotRegularFileError } from '../../server/src/runners/output-file';
 import { TransportError } from '../../server/src/runners/types';
 
 const node = process.execPath;
@@ -47,5 +52,32 @@ describe('local runner', () => {
   it('reports a missing command as a transport error', async () => {
     await expect(runner.run(['/nonexistent/squeue'])).rejects.toThrow(TransportError);
     await expect(runner.run(['/nonexistent/squeue'])).rejects.toThrow('command not found: /nonexistent/squeue');
+  });
+});
+
+describe('local runner: reading a job output file', () => {
+  const runner = createLocalRunner();
+  const dir = mkdtempSync(join(tmpdir(), 'hpc-read-'));
+  const regular = join(dir, 'job.out');
+  writeFileSync(regular, '0123456789');
+  const made = (path: string, make: (path: string) => unknown) => (make(path), path);
+
+  it('reads a slice of a regular file', async () => {
+    await expect(runner.readFile(regular, 3, 4)).resolves.toEqual({ data: '3456', offset: 3, nextOffset: 7, size: 10 });
+  });
+
+  // A named pipe with no writer: a plain open() would wait for one forever, holding a libuv thread.
+  it.each([
+    ['a named pipe', () => made(join(dir, 'fifo'), path => execFileSync('mkfifo', [path]))],
+    ['a directory', () => dir],
+    ['a character device', () => '/dev/null'],
+    ['a symbolic link', () => made(join(dir, 'link'), path => symlinkSync(regular, path))]
+  ])('refuses %s at once, naming it', async (kind, make) => {
+    const path = make();
+    const started = Date.now();
+    const read = runner.readFile(path, 0, 100);
+    await expect(read).rejects.toThrow(NotRegularFileError);
+    await expect(read).rejects.toThrow(`${path} is ${kind}, not a regular file`);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

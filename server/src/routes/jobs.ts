@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { Cluster, ClusterRegistry } from '../clusters';
+import { NotRegularFileError } from '../runners/output-file';
 import { JobAction } from '../slurm/adapter';
 import { RECORDS_CONTENT_TYPE, countRecords, encodeRecords, recordMatcher, selectRecords } from '../queue-wire';
 import { JOB_FIELD_NAMES, recordFields, splitRecords, toJob } from '../slurm/squeue';
@@ -74,12 +75,22 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
         return reply;
       }
       const path = await outputPath(c, id, q.stream);
-      let offset = q.offset;
-      if (offset === undefined) {
-        const { size } = await c.runner.readFile(path, 0, 0);
-        offset = Math.max(0, size - q.maxBytes);
+      try {
+        let offset = q.offset;
+        if (offset === undefined) {
+          const { size } = await c.runner.readFile(path, 0, 0);
+          offset = Math.max(0, size - q.maxBytes);
+        }
+        return { cluster: name, id, stream: q.stream, path, ...(await c.runner.readFile(path, offset, q.maxBytes)) };
+      } catch (e) {
+        if (e instanceof NotRegularFileError) {
+          // the job (maybe another user's) names a pipe, a device or a directory: never read it
+          throw Object.assign(new Error(`job ${id}'s output path ${e.path} is ${e.kind}, not a regular file`), {
+            statusCode: 422
+          });
+        }
+        throw e;
       }
-      return { cluster: name, id, stream: q.stream, path, ...(await c.runner.readFile(path, offset, q.maxBytes)) };
     }
   );
 

@@ -4,15 +4,25 @@ import { createOpensshRunner } from './openssh';
 import { createSshRunner } from './ssh';
 import { CommandRunner, SshTarget, TransportError } from './types';
 
+/** What the companion process lends its runners. */
+export interface RunnerDeps {
+  /** The companion's private runtime directory (--runtime-dir): openssh's control sockets may live there. */
+  runtimeDir?: string;
+}
+
 /** The one place that maps a cluster's transport to its runner. */
-export function createRunner(cluster: ClusterConfig): CommandRunner {
+export function createRunner(cluster: ClusterConfig, deps: RunnerDeps = {}): CommandRunner {
   switch (cluster.transport ?? 'local') {
     case 'local':
       return createLocalRunner({ env: cluster.env });
     case 'ssh':
       return createSshRunner(sshTarget(cluster));
     case 'openssh':
-      return createOpensshRunner({ ...sshTarget(cluster), sshOptions: cluster.sshOptions });
+      return createOpensshRunner({
+        ...sshTarget(cluster),
+        sshOptions: cluster.sshOptions,
+        runtimeDir: deps.runtimeDir
+      });
     default:
       return unavailableRunner(cluster, `transport "${cluster.transport}" is not available yet`);
   }

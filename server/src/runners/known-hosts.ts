@@ -66,3 +66,17 @@ export function keysForHost(text: string, name: string): { accepted: KnownKey[];
   }
   return { accepted, revoked };
 }
+
+/**
+ * What known_hosts says of the key a host offered. As in OpenSSH, @revoked
+ * wins: a key that is both listed and revoked is refused.
+ */
+export function judgeHostKey(
+  known: { accepted: KnownKey[]; revoked: KnownKey[] },
+  key: Buffer
+): 'ok' | 'revoked' | 'mismatch' {
+  if (known.revoked.some(k => k.key.equals(key))) {
+    return 'revoked';
+  }
+  return known.accepted.some(k => k.key.equals(key)) ? 'ok' : 'mismatch';
+}

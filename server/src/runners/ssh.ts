@@ -2,9 +2,10 @@ import { readFile as readLocalFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
 import { createLimiter } from '../util/limit';
-import { KnownKey, keysForHost, knownHostsName } from './known-hosts';
+import { KnownKey, judgeHostKey, keysForHost, knownHostsName } from './known-hosts';
+import { NotRegularFileError, READ_TIMEOUT_MS, irregularKind, withDeadline } from './output-file';
 import { shellCommand } from './shell-quote';
 import { CommandResult, CommandRunner, FileSlice, RunOptions, SshTarget, TransportError } from './types';
 
@@ -49,60 +50,109 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
   function sftp(c: Client): Promise<SFTPWrapper> {
     let session = sftpSessions.get(c);
     if (!session) {
-      session = new Promise((resolve, reject) =>
-        c.sftp((e, s) => (e ? reject(new TransportError(`SFTP on ${label}: ${e.message}`, 'ssh')) : resolve(s)))
+      const opened: Promise<SFTPWrapper> = new Promise((resolve, reject) =>
+        c.sftp((e, s) => {
+          if (e) {
+            reject(new TransportError(`SFTP on ${label}: ${e.message}`, 'ssh'));
+            return;
+          }
+          // a session that ends (or breaks: an unheard 'error' would crash the companion) is forgotten
+          const forget = () => sftpSessions.get(c) === opened && sftpSessions.delete(c);
+          s.on('close', forget);
+          s.on('error', forget);
+          resolve(s);
+        })
       );
+      session = opened;
       sftpSessions.set(c, session);
       session.catch(() => sftpSessions.delete(c));
     }
     return session;
   }
 
+  /**
+   * One slice of a regular file over SFTP. lstat first: the server's
+   * sftp-server answers one request at a time, so an open of a named pipe
+   * would stall every later read on that session. Each step shares one
+   * deadline; past it the session is given up (a new one serves the next read).
+   */
   async function readFile(path: string, offset: number, maxBytes: number): Promise<FileSlice> {
-    const s = await limit(async () => sftp(await connection()));
+    const c = await connection();
+    const deadline = Date.now() + READ_TIMEOUT_MS;
     const fail = (e: Error) => new TransportError(`cannot read ${path} on ${label}: ${e.message}`, 'ssh');
-    const handle = await new Promise<Buffer>((resolve, reject) =>
-      s.open(path, 'r', (e, h) => (e ? reject(fail(e)) : resolve(h)))
-    );
-    try {
-      const size = await new Promise<number>((resolve, reject) =>
-        s.fstat(handle, (e, st) => (e ? reject(fail(e)) : resolve(st.size)))
+    const session = sftp(c);
+    const giveUp = () => {
+      if (sftpSessions.get(c) === session) {
+        sftpSessions.delete(c);
+      }
+      void session.then(
+        s => s.end(),
+        () => undefined
       );
-      const start = Math.min(offset, size);
-      const length = Math.max(0, Math.min(maxBytes, size - start));
+    };
+    const s = await withDeadline(session, READ_TIMEOUT_MS, () => {
+      giveUp();
+      return fail(new Error(`SFTP did not start within ${READ_TIMEOUT_MS / 1000} s`));
+    });
+    const step = <T>(what: string, op: (done: (e: Error | undefined, value: T) => void) => void): Promise<T> =>
+      withDeadline(
+        new Promise<T>((resolve, reject) => op((e, value) => (e ? reject(fail(e)) : resolve(value)))),
+        Math.max(0, deadline - Date.now()),
+        () => {
+          // a stuck session (e.g. its server blocked in an open) serves nothing more
+          giveUp();
+          return new TransportError(
+            `reading ${path} on ${label} took over ${READ_TIMEOUT_MS / 1000} s (${what}): gave up`,
+            'ssh'
+          );
+        }
+      );
+    const checkKind = (mode: number) => {
+      const kind = irregularKind(mode);
+      if (kind) {
+        throw new NotRegularFileError(path, kind);
+      }
+    };
+    checkKind((await step<Stats>('lstat', done => s.lstat(path, done))).mode);
+    const handle = await step<Buffer>('open', done => s.open(path, 'r', done));
+    try {
+      const st = await step<Stats>('fstat', done => s.fstat(handle, done));
+      checkKind(st.mode);
+      const start = Math.min(offset, st.size);
+      const length = Math.max(0, Math.min(maxBytes, st.size - start));
       const buffer = Buffer.alloc(length);
       let got = 0;
       while (got < length) {
-        const n = await new Promise<number>((resolve, reject) =>
-          s.read(handle, buffer, got, length - got, start + got, (e, bytes) => (e ? reject(fail(e)) : resolve(bytes)))
+        const n = await step<number>('read', done =>
+          s.read(handle, buffer, got, length - got, start + got, (e, bytes) => done(e, bytes))
         );
         if (n === 0) {
           break;
         }
         got += n;
       }
-      return { data: buffer.subarray(0, got).toString('utf8'), offset: start, nextOffset: start + got, size };
+      return { data: buffer.subarray(0, got).toString('utf8'), offset: start, nextOffset: start + got, size: st.size };
     } finally {
       s.close(handle, () => undefined);
     }
   }
 
-  async function hostKeys(): Promise<KnownKey[]> {
+  async function hostKeys(): Promise<{ accepted: KnownKey[]; revoked: KnownKey[] }> {
     let text: string;
     try {
       text = await readLocalFile(knownHostsFile, 'utf8');
     } catch {
       throw new TransportError(`cannot read known_hosts file ${knownHostsFile}: host keys must be verified`, 'ssh');
     }
-    const { accepted } = keysForHost(text, knownHostsName(options.host, port));
-    if (accepted.length === 0) {
+    const known = keysForHost(text, knownHostsName(options.host, port));
+    if (known.accepted.length === 0) {
       throw new TransportError(
         `host ${knownHostsName(options.host, port)} is not in ${knownHostsFile}: refusing to connect to an unknown host ` +
           `(add its key, e.g. with ssh-keyscan after checking the fingerprint)`,
         'ssh'
       );
     }
-    return accepted;
+    return known;
   }
 
   async function authConfig(): Promise<Partial<ConnectConfig>> {
@@ -122,7 +172,7 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
   async function open(): Promise<Client> {
     const known = await hostKeys();
     const auth = await authConfig();
-    const algorithms = [...new Set(known.flatMap(k => ALGORITHMS_FOR_TYPE[k.type] ?? [k.type]))];
+    const algorithms = [...new Set(known.accepted.flatMap(k => ALGORITHMS_FOR_TYPE[k.type] ?? [k.type]))];
     return new Promise((resolve, reject) => {
       const c = new Client();
       let rejection: string | undefined;
@@ -157,13 +207,18 @@ export function createSshRunner(options: SshRunnerOptions): CommandRunner {
         keepaliveCountMax: 3,
         algorithms: { serverHostKey: algorithms as never },
         hostVerifier: (key: Buffer) => {
-          if (known.some(k => k.key.equals(key))) {
-            return true;
+          const verdict = judgeHostKey(known, key);
+          const name = knownHostsName(options.host, port);
+          if (verdict === 'revoked') {
+            rejection =
+              `HOST KEY REVOKED for ${name}: the key it offered is marked @revoked in ${knownHostsFile}. ` +
+              `Refusing to connect (a stolen key may be in use to impersonate the host).`;
+          } else if (verdict === 'mismatch') {
+            rejection =
+              `HOST KEY MISMATCH for ${name}: the key it offered is not the one in ${knownHostsFile}. ` +
+              `Refusing to connect (the host may have been reinstalled, or someone is intercepting).`;
           }
-          rejection =
-            `HOST KEY MISMATCH for ${knownHostsName(options.host, port)}: the key it offered is not the one in ` +
-            `${knownHostsFile}. Refusing to connect (the host may have been reinstalled, or someone is intercepting).`;
-          return false;
+          return verdict === 'ok';
         }
       });
     });

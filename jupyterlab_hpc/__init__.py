@@ -30,6 +30,10 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     config = HpcConfig(config=serverapp.config)
     launcher = Launcher(config, parent_pid=os.getpid(), logger=serverapp.log)
     setup_handlers(serverapp.web_app, CompanionClient(launcher, serverapp.log))
+    if config.guard_local_proxy:
+        from .proxy_guard import install_guard
+
+        install_guard(serverapp.web_app)
     serverapp.log.info("jupyterlab-hpc: proxying %shpc/ to the companion", serverapp.base_url)
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from traitlets import Dict, Float, Int, List, Unicode, default
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Config, Configurable
 
 NODE_ENV_VAR = "JUPYTERLAB_HPC_NODE"
@@ -38,6 +38,13 @@ class HpcConfig(Configurable):
     idle_timeout = Int(
         3600,
         help="Seconds without requests after which the companion exits (0 = never).",
+    ).tag(config=True)
+
+    guard_local_proxy = Bool(
+        True,
+        help="Refuse jupyter-server-proxy's proxy/<port>/ routes, which forward to any loopback port "
+        "without asking ServerProxy.host_allowlist: on a shared node that is every user's servers. "
+        "Dashboards use proxy/<host>:<port>/, decided by the allowlist.",
     ).tag(config=True)
 
     template_dirs = List(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union, overload
 
 from .records import JobRecords
@@ -52,8 +53,31 @@ SET_COLUMNS: Sequence[tuple[str, str]] = (
 )
 
 
+# C0 controls and DEL, C1 controls, and the bidirectional format characters that reorder
+# the text around them: a job name (another user's) could otherwise break a table's rows,
+# forge one (a newline), hide part of itself, or colour the output (ANSI escapes).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(match: re.Match) -> str:
+    """The character made visible, as the Lab's tables show it (src/models/queue/visible.ts)."""
+    code = ord(match.group())
+    if code == 0x0A:
+        return "\u2424"  # ␤
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode's Control Pictures: ␀ … ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\u27e8U+{code:04X}\u27e9"  # ⟨U+202E⟩: no picture exists for the others
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible or layout-changing character shown as a visible glyph."""
+    return _INVISIBLE.sub(_picture, text)
+
+
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else visible(str(value))
 
 
 def text_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
@@ -73,7 +97,10 @@ def html_table(
     notes: Sequence[str] = (),
 ) -> str:
     """An escaped HTML table: every value comes from Slurm or users, none is markup."""
-    esc = html.escape
+
+    def esc(text: str) -> str:
+        return html.escape(visible(text), quote=True)
+
     head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{esc(_cell(row.get(k)))}</td>" for k, _ in columns) + "</tr>" for row in rows
@@ -173,10 +200,10 @@ class JobList(_Shown, Sequence[dict]):
         names = ", ".join(c["name"] for c in self.clusters)
         states = self.query.get("states")
         what = f"{len(self)} job{'s' if len(self) != 1 else ''}"
-        return f"{what} on {names} ({who}{'; ' + ','.join(states) if states else ''})"
+        return visible(f"{what} on {names} ({who}{'; ' + ','.join(states) if states else ''})")
 
     def notes(self) -> list[str]:
-        notes = [f"{c['name']}: {c['error']}" for c in self.clusters if c.get("error")]
+        notes = [visible(f"{c['name']}: {c['error']}") for c in self.clusters if c.get("error")]
         if len(self) > DISPLAY_ROWS:
             notes.append(f"The first {DISPLAY_ROWS} of {len(self)} jobs are shown; the value holds them all.")
         return notes
@@ -214,7 +241,7 @@ class PartitionList(_Table):
         ]
 
     def notes(self) -> list[str]:
-        return [f"{c['name']}: {c['error']}" for c in self.clusters if c.get("error")]
+        return [visible(f"{c['name']}: {c['error']}") for c in self.clusters if c.get("error")]
 
     def text(self) -> str:
         return "\n".join([text_table(self._rows(), _with_cluster(PARTITION_COLUMNS, True)), *self.notes()])
@@ -247,8 +274,8 @@ class SetList(_Table):
 
     def text(self) -> str:
         if not self:
-            return f"{self.caption}: none"
-        return "\n".join([self.caption, text_table(self._rows(), _with_cluster(SET_COLUMNS, True))])
+            return visible(f"{self.caption}: none")
+        return "\n".join([visible(self.caption), text_table(self._rows(), _with_cluster(SET_COLUMNS, True))])
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         if not self:

@@ -12,6 +12,7 @@ import logging
 from typing import Any, Optional, Union
 from urllib.parse import parse_qsl, urlencode
 
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.utils import url_path_join
@@ -35,6 +36,12 @@ except ImportError:  # pragma: no cover - older jupyter_server 2.x
         return wrapper
 
 
+# What a custom ``ServerApp.authorizer_class`` is asked about: every route under hpc/ is this
+# resource, with jupyter_server's actions (GET → read; POST, PUT, PATCH, DELETE → write).
+AUTH_RESOURCE = "hpc"
+# The live channel only subscribes to what GET hpc/api/jobs and hpc/api/sets already show:
+# reading, not executing (a user allowed to read the queue may watch it live).
+WEBSOCKET_ACTION = "read"
 CLIENT_SETTING = "jupyterlab_hpc_client"
 CONNECT_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 300.0  # Slurm over SSH can be slow; the companion has its own timeouts
@@ -134,6 +141,8 @@ def _send_error(handler: web.RequestHandler, status: int, message: str) -> None:
 class ProxyHandler(APIHandler):
     """HTTP requests under hpc/ go to the companion's same path."""
 
+    auth_resource = AUTH_RESOURCE
+
     async def _proxy(self) -> None:
         client = _client(self)
         target = _upstream_target(self)
@@ -174,22 +183,27 @@ class ProxyHandler(APIHandler):
         return await AsyncHTTPClient().fetch(request, raise_error=False)
 
     @web.authenticated
+    @authorized
     async def get(self, _path: str) -> None:
         await self._proxy()
 
     @web.authenticated
+    @authorized
     async def post(self, _path: str) -> None:
         await self._proxy()
 
     @web.authenticated
+    @authorized
     async def put(self, _path: str) -> None:
         await self._proxy()
 
     @web.authenticated
+    @authorized
     async def patch(self, _path: str) -> None:
         await self._proxy()
 
     @web.authenticated
+    @authorized
     async def delete(self, _path: str) -> None:
         await self._proxy()
 
@@ -197,6 +211,7 @@ class ProxyHandler(APIHandler):
 class WebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
     """WebSockets under hpc/api/ws relay messages to and from the companion."""
 
+    auth_resource = AUTH_RESOURCE
     upstream: Optional[WebSocketClientConnection] = None
     _relay_task: Optional[asyncio.Future] = None
 
@@ -204,6 +219,7 @@ class WebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
         """JupyterHandler's default headers make no sense for websockets."""
 
     @ws_authenticated
+    @authorized(WEBSOCKET_ACTION)
     async def get(self, *args: Any, **kwargs: Any) -> None:
         # Connect upstream before accepting, so a failure is a plain HTTP 502.
         client = _client(self)

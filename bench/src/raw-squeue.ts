@@ -2,12 +2,18 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { squeueArgv } from '../../server/src/slurm/squeue';
+import { squeueArgv, squeueFormat } from '../../server/src/slurm/squeue';
+import { newNonce } from '../../server/src/slurm/squeue-records';
 import { run, slurmEnv } from './exec';
 import { since } from './stats';
 
 /** The companion's exact squeue argv (delimited, every state, one row per array task). */
 export const SQUEUE_ARGV = squeueArgv('squeue', { allStates: true, expandArrays: true });
+
+/** And its format, with a poll's secret, given as the companion gives it: in the environment. */
+function squeueEnv(conf: string): NodeJS.ProcessEnv {
+  return { ...slurmEnv(conf), SQUEUE_FORMAT: squeueFormat(newNonce()) };
+}
 
 export interface RawRun {
   ms: number;
@@ -24,7 +30,7 @@ export function timeRawSqueue(conf: string): Promise<RawRun> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(SQUEUE_ARGV[0], SQUEUE_ARGV.slice(1), {
-      env: slurmEnv(conf),
+      env: squeueEnv(conf),
       stdio: ['ignore', 'pipe', 'pipe']
     });
     const chunks: Buffer[] = [];
@@ -58,7 +64,7 @@ export async function squeuePeakMb(conf: string): Promise<number> {
   try {
     await run(
       ['bash', '-c', '"$@" >/dev/null', 'bash', '/usr/bin/time', '-f', '%M', '-o', file, ...SQUEUE_ARGV],
-      slurmEnv(conf)
+      squeueEnv(conf)
     );
     return Number(readFileSync(file, 'utf8').trim().split('\n').pop()) / 1024;
   } finally {

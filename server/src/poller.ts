@@ -1,5 +1,6 @@
 import { collectAfterBigPoll } from './util/memory';
 import { FINAL_STATES, JOB_FIELD_NAMES, forEachRecord, recordFields, recordId } from './slurm/squeue';
+import { RefusedRecord, SqueueRecords } from './slurm/squeue-records';
 
 /**
  * One poll loop per cluster, shared by every subscriber (all browser tabs,
@@ -14,6 +15,8 @@ export interface QueueState {
   error?: string;
   /** When the last successful squeue finished. */
   updatedAt?: string;
+  /** With status 'ok': records squeue printed that could not be read (every other job is shown). */
+  warning?: string;
   version: number;
 }
 
@@ -66,7 +69,7 @@ export interface QueuePoller {
 }
 
 export interface QueuePollerOptions {
-  fetch: () => Promise<string>;
+  fetch: () => Promise<SqueueRecords>;
   intervalMs: number;
   maxBackoffMs?: number;
   now?: () => number;
@@ -85,6 +88,20 @@ const TIMINGS = process.env.HPC_COMPANION_TIMINGS === '1';
 
 function stateOf(record: string): string {
   return recordFields(record)[F_STATE];
+}
+
+/** Refused records in words, e.g. "1 job record from squeue could not be read (job 123: …)". */
+export function refusedWarning(refused: readonly RefusedRecord[]): string | undefined {
+  if (refused.length === 0) {
+    return undefined;
+  }
+  const plural = refused.length > 1 ? 's' : '';
+  const ids = refused.slice(0, 5).map(r => r.id);
+  const more = refused.length > ids.length ? ', …' : '';
+  return (
+    `${refused.length} job record${plural} from squeue could not be read ` +
+    `(job${plural} ${ids.join(', ')}${more}: ${refused[0].why})`
+  );
 }
 
 export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
@@ -122,8 +139,11 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       }
     }, options.intervalMs);
     staleTimer.unref?.();
+    let warning: string | undefined;
     try {
-      output = await options.fetch();
+      const read = await options.fetch();
+      output = read.text;
+      warning = refusedWarning(read.refused);
     } catch (e) {
       failures += 1;
       const error = e instanceof Error ? e.message : String(e);
@@ -145,6 +165,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
         status: 'ok',
         updatedAt: new Date(now()).toISOString(),
         version: state.version + 1,
+        ...(warning && { warning }),
         text: output
       });
       let waited: NodeJS.Timeout | undefined;
@@ -192,7 +213,13 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
         }
       });
     } catch (e) {
-      state = { ...state, status: 'error', error: e instanceof Error ? e.message : String(e) };
+      // the views show it at once: the queue they hold is no longer current
+      const error = e instanceof Error ? e.message : String(e);
+      const changed = state.status === 'ok' || state.error !== error;
+      state = { ...state, status: 'error', error };
+      if (changed) {
+        emit({ ...state, added: [], changed: [], removed: [] }, []);
+      }
       return;
     }
     const tSplit = TIMINGS ? performance.now() : 0;
@@ -209,11 +236,16 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       }
     }
     const tDiffed = TIMINGS ? performance.now() : 0;
-    const recovered = state.status !== 'ok';
+    const newState = state.status !== 'ok' || state.warning !== warning;
     records = next;
     text = output;
-    state = { status: 'ok', updatedAt: new Date(now()).toISOString(), version: state.version + 1 };
-    if (added.length || changed.length || removed.length || recovered) {
+    state = {
+      status: 'ok',
+      updatedAt: new Date(now()).toISOString(),
+      version: state.version + 1,
+      ...(warning && { warning })
+    };
+    if (added.length || changed.length || removed.length || newState) {
       // the first poll has nothing to compare with: no "ended" events from it
       emit({ ...state, added, changed, removed }, first ? [] : ended);
     }

@@ -76,9 +76,9 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
     if (conn.socket.readyState !== conn.socket.OPEN) {
       return;
     }
-    const { status, error, updatedAt, version, records } = snap;
+    const { status, error, warning, updatedAt, version, records } = snap;
     const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
-    const header = { type: 'snapshot', cluster, status, error, updatedAt, version, count: selected.count };
+    const header = { type: 'snapshot', cluster, status, error, warning, updatedAt, version, count: selected.count };
     const [head, text] = encodeRecords(header, selected.text);
     conn.socket.send(head, { fin: false });
     conn.socket.send(text, { fin: true });

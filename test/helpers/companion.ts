@@ -29,7 +29,9 @@ export class CommandCounter {
       close: () => runner.close(),
       readFile: (path, offset, max) => runner.readFile(path, offset, max),
       run: (argv, opts) => {
-        const key = `${cluster}:${argv[0].split('/').pop()}`;
+        // named by the program run, also when sh starts it (squeue gets its format on stdin)
+        const program = argv[0] === 'sh' && argv[1] === '-c' ? argv[4] : argv[0];
+        const key = `${cluster}:${program.split('/').pop()}`;
         this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
         return runner.run(argv, opts);
       }

@@ -1,16 +1,19 @@
 import { QueueDiff, QueueText, JobEndedEvent, createQueuePoller } from '../../server/src/poller';
-import { JOB_FIELDS } from '../../server/src/slurm/squeue';
+import { JOB_FIELD_NAMES } from '../../server/src/slurm/squeue';
+import { SqueueRecords } from '../../server/src/slurm/squeue-records';
 
-/** A record in squeue's delimited format with only id, user and state filled. */
+/** A record in the wire form with only id, user and state filled. */
 function rec(id: string, state: string, user = 'alice'): string {
-  const fields: string[] = JOB_FIELDS.map(() => 'x');
-  fields[0] = id;
-  fields[5] = user;
-  fields[8] = state;
+  const fields: string[] = JOB_FIELD_NAMES.map(() => 'x');
+  fields[JOB_FIELD_NAMES.indexOf('id')] = id;
+  fields[JOB_FIELD_NAMES.indexOf('user')] = user;
+  fields[JOB_FIELD_NAMES.indexOf('state')] = state;
   return fields.join('\x1f') + '\x1e\n';
 }
 
-function fakeSlurm(outputs: Array<string | Error>) {
+const read = (text: string): SqueueRecords => ({ text, refused: [] });
+
+function fakeSlurm(outputs: Array<string | SqueueRecords | Error>) {
   let i = 0;
   const calls = { n: 0 };
   const fetch = async () => {
@@ -19,7 +22,7 @@ function fakeSlurm(outputs: Array<string | Error>) {
     if (o instanceof Error) {
       throw o;
     }
-    return o;
+    return typeof o === 'string' ? read(o) : o;
   };
   return { fetch, calls };
 }
@@ -98,10 +101,11 @@ describe('queue poller', () => {
   });
 
   it('marks the view stale when a poll outlives one interval', async () => {
-    let release: (v: string) => void = () => undefined;
+    let release: (v: SqueueRecords) => void = () => undefined;
     let n = 0;
     const poller = createQueuePoller({
-      fetch: () => (n++ === 0 ? Promise.resolve(rec('1', 'PENDING')) : new Promise<string>(r => (release = r))),
+      fetch: () =>
+        n++ === 0 ? Promise.resolve(read(rec('1', 'PENDING'))) : new Promise<SqueueRecords>(r => (release = r)),
       intervalMs: 1000
     });
     const diffs: QueueDiff[] = [];
@@ -110,7 +114,7 @@ describe('queue poller', () => {
     diffs.splice(0);
     await jest.advanceTimersByTimeAsync(2100);
     expect(diffs[0]).toMatchObject({ status: 'stale', error: 'Slurm has not answered for 1 s' });
-    release(rec('1', 'PENDING'));
+    release(read(rec('1', 'PENDING')));
     await jest.advanceTimersByTimeAsync(10);
     expect(diffs[diffs.length - 1]).toMatchObject({ status: 'ok' });
     sub.unsubscribe();
@@ -145,6 +149,52 @@ describe('queue poller', () => {
     jest.setSystemTime(Date.now() + 1500);
     await poller.withFreshText(take);
     expect(got[2]).toMatchObject({ status: 'error', error: expect.stringMatching(/down/), text: rec('1', 'RUNNING') });
+    sub.unsubscribe();
+    poller.dispose();
+  });
+
+  it('shows the views a poll it cannot read at once, and keeps when the queue was last read', async () => {
+    const twice = rec('1', 'PENDING') + rec('1', 'RUNNING');
+    const slurm = fakeSlurm([rec('1', 'PENDING'), twice, rec('1', 'RUNNING')]);
+    const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000 });
+    const diffs: QueueDiff[] = [];
+    const sub = poller.subscribe({ diff: d => diffs.push(d) });
+    const { updatedAt } = await sub.snapshot;
+    diffs.splice(0);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs).toEqual([
+      expect.objectContaining({ status: 'error', error: expect.stringMatching(/job "1" appears twice/), updatedAt })
+    ]);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs[1]).toMatchObject({ status: 'ok', changed: [expect.arrayContaining(['1', 'RUNNING'])] });
+    sub.unsubscribe();
+    poller.dispose();
+  });
+
+  it('updates every other job when squeue printed a record it could not read, and says so', async () => {
+    const refused = [{ id: '7', why: "17 fields before the job's own text, expected 16" }];
+    const slurm = fakeSlurm([
+      rec('1', 'PENDING'),
+      { text: rec('1', 'RUNNING') + rec('2', 'PENDING'), refused },
+      rec('1', 'RUNNING') + rec('2', 'PENDING')
+    ]);
+    const poller = createQueuePoller({ fetch: slurm.fetch, intervalMs: 1000 });
+    const diffs: QueueDiff[] = [];
+    const sub = poller.subscribe({ diff: d => diffs.push(d) });
+    await sub.snapshot;
+    diffs.splice(0);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs[0]).toMatchObject({
+      status: 'ok',
+      warning: "1 job record from squeue could not be read (job 7: 17 fields before the job's own text, expected 16)"
+    });
+    expect(diffs[0].changed.map(r => r[0])).toEqual(['1']);
+    expect(diffs[0].added.map(r => r[0])).toEqual(['2']);
+    expect((await poller.snapshot()).warning).toBeDefined();
+    // read in full again: the warning is withdrawn, even with nothing else changed
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs[1]).toMatchObject({ status: 'ok', added: [], changed: [], removed: [] });
+    expect(diffs[1].warning).toBeUndefined();
     sub.unsubscribe();
     poller.dispose();
   });

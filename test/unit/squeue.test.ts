@@ -6,22 +6,40 @@ import {
   recordFields,
   recordId,
   splitRecords,
-  squeueArgv
+  squeueCommand,
+  squeueFormat
 } from '../../server/src/slurm/squeue';
 
 const captured = readFileSync(join(__dirname, '../fixtures/slurm/squeue-mixed.txt'), 'utf8');
 
 describe('squeue', () => {
-  it('asks for every field untruncated, unit-separated, with a record separator', () => {
-    const argv = squeueArgv('squeue');
-    const format = argv[argv.indexOf('--format') + 1];
+  it("asks for every field untruncated, unit-separated, with a record separator, users' text last", () => {
+    const format = squeueFormat('N0nce');
     expect(format.split('\x1f')).toHaveLength(JOB_FIELDS.length);
-    expect(format.endsWith('\x1e')).toBe(true);
     expect(format).not.toMatch(/%\.?\d/); // no widths: nothing truncated
-    expect(argv).toContain('--states=all');
-    expect(squeueArgv('squeue', { user: 'alice', jobs: ['1', '2_3'], expandArrays: true })).toEqual(
-      expect.arrayContaining(['--user=alice', '--jobs=1,2_3', '--array'])
-    );
+    // the text any user writes comes last, each field after the secret, and the secret ends a record
+    expect(format.endsWith('\x1fN0nce%a\x1fN0nce%j\x1fN0nce%k\x1eN0nce')).toBe(true);
+    expect(JOB_FIELDS.slice(-3).map(([name]) => name)).toEqual(['account', 'name', 'comment']);
+  });
+
+  it('passes the format on stdin into the environment, never in an argv others can read', () => {
+    const { argv, stdin } = squeueCommand('N0nce', '/opt/slurm/bin/squeue', {
+      user: 'alice',
+      jobs: ['1', '2_3'],
+      expandArrays: true
+    });
+    expect(stdin).toBe(`${squeueFormat('N0nce')}\n`);
+    expect(argv.join(' ')).not.toContain('N0nce');
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(argv.slice(3)).toEqual([
+      'sh',
+      '/opt/slurm/bin/squeue',
+      '--noheader',
+      '--states=all',
+      '--array',
+      '--user=alice',
+      '--jobs=1,2_3'
+    ]);
   });
 
   it('parses captured output of the local Slurm: arrays, spaces, separators, a newline in a name', () => {

@@ -130,9 +130,9 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
       if (q.format === 'records') {
         // squeue's own text, fresh from the poll, sent before the poll splits and diffs it
         await c.queue.withFreshText(
-          ({ status, error, updatedAt, version, text }) =>
+          ({ status, error, warning, updatedAt, version, text }) =>
             new Promise<void>(resolve => {
-              const state = { cluster: name, status, error, updatedAt, version };
+              const state = { cluster: name, status, error, warning, updatedAt, version };
               const selected = match ? selectRecords(splitRecords(text), match) : { text, count: countRecords(text) };
               reply.raw.once('finish', resolve);
               reply.raw.once('close', resolve);
@@ -144,8 +144,8 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
         return reply;
       }
       const snap = await c.queue.snapshot();
-      const { status, error, updatedAt, version, records } = snap;
-      const state = { cluster: name, status, error, updatedAt, version };
+      const { status, error, warning, updatedAt, version, records } = snap;
+      const state = { cluster: name, status, error, warning, updatedAt, version };
       const rows: string[][] = [];
       for (const record of records.values()) {
         if (!match || match(record)) {

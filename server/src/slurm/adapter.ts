@@ -5,15 +5,16 @@ import { assertJobIds, hetJobOf } from './jobids';
 import { parseScontrolShowJob, scontrolShowJobArgv } from './scontrol';
 import { Partition, parseSinfoPartitions, sinfoPartitionsArgv } from './sinfo';
 import { SubmitRequest, parseSbatchParsable, sbatchArgv } from './sbatch';
-import { SqueueQuery, squeueArgv } from './squeue';
+import { SqueueQuery, squeueCommand } from './squeue';
+import { SqueueRecords, newNonce, readSqueueRecords } from './squeue-records';
 
 export type JobAction = 'cancel' | 'hold' | 'release';
 
 /** Everything the companion asks of Slurm, whatever the transport. */
 export interface SlurmAdapter {
   partitions(): Promise<Partition[]>;
-  /** Raw delimited squeue output: the poller splits and diffs it itself. */
-  queue(query?: SqueueQuery): Promise<string>;
+  /** squeue's records in wire form (the poller splits and diffs them itself), and any it refused. */
+  queue(query?: SqueueQuery): Promise<SqueueRecords>;
   jobAction(action: JobAction, ids: string[]): Promise<void>;
   showJob(id: string): Promise<Array<Record<string, string>>>;
   /** Submits a batch script; returns the job id. */
@@ -30,17 +31,20 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
   const bin = (name: string): string => (options.binDir ? posix.join(options.binDir, name) : name);
   const timeoutMs = options.timeoutMs ?? 20_000;
 
-  async function run(argv: string[], stdin?: string): Promise<string> {
+  async function run(argv: string[], stdin?: string, command = posix.basename(argv[0])): Promise<string> {
     const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY, stdin });
-    return checkResult(posix.basename(argv[0]), result);
+    return checkResult(command, result);
   }
 
   return {
     async partitions() {
       return parseSinfoPartitions(await run(sinfoPartitionsArgv(bin('sinfo'))));
     },
-    queue(query) {
-      return run(squeueArgv(bin('squeue'), query));
+    async queue(query) {
+      // a new secret per run: it bounds other users' text in this output only (squeue-records.ts)
+      const nonce = newNonce();
+      const { argv, stdin } = squeueCommand(nonce, bin('squeue'), query);
+      return readSqueueRecords(await run(argv, stdin, 'squeue'), nonce);
     },
     async jobAction(action, ids) {
       assertJobIds(ids);

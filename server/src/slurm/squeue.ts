@@ -5,18 +5,18 @@ import { FIELD_SEP } from './fields';
  * \x1e, because job names may contain spaces, '|' and even newlines. Nothing
  * is truncated (no widths). Pending array tasks stay collapsed ("12_[3-9]"),
  * as squeue shows them, unless `expandArrays`.
+ * Any user can put \x1f and \x1e in the free text of their own jobs: squeue's
+ * raw output is read by squeue-records.ts, which bounds that text with a secret.
  */
 export const RECORD_SEP = '\x1e';
 
-/** The job fields, in wire order: the browser gets rows of these. */
-export const JOB_FIELDS = [
+/** Fields Slurm fills from its own state (ids, users, partitions, states, times, nodes). */
+const TRUSTED_FIELDS = [
   ['id', '%i'],
   ['jobId', '%A'],
   ['arrayJobId', '%F'],
   ['arrayTaskId', '%K'],
-  ['name', '%j'],
   ['user', '%u'],
-  ['account', '%a'],
   ['partition', '%P'],
   ['state', '%T'],
   ['reason', '%r'],
@@ -27,15 +27,37 @@ export const JOB_FIELDS = [
   ['cpus', '%C'],
   ['nodeList', '%N'],
   ['submitTime', '%V'],
-  ['startTime', '%S'],
+  ['startTime', '%S']
+] as const;
+
+/**
+ * Text any user sets on their own jobs (the account too, when accounting does not enforce it):
+ * last, so that it never shifts a trusted field, and bounded in squeue's output by a secret.
+ */
+const FREE_TEXT_FIELDS = [
+  ['account', '%a'],
+  ['name', '%j'],
   ['comment', '%k']
 ] as const;
+
+/** The job fields, in wire order: the browser gets rows of these. */
+export const JOB_FIELDS = [...TRUSTED_FIELDS, ...FREE_TEXT_FIELDS] as const;
+export const TRUSTED_FIELD_COUNT = TRUSTED_FIELDS.length;
+export const FREE_TEXT_FIELD_COUNT = FREE_TEXT_FIELDS.length;
 
 export type JobField = (typeof JOB_FIELDS)[number][0];
 export const JOB_FIELD_NAMES: JobField[] = JOB_FIELDS.map(([name]) => name);
 export type Job = Record<JobField, string>;
 
-const FORMAT = JOB_FIELDS.map(([, spec]) => spec).join(FIELD_SEP) + RECORD_SEP;
+/**
+ * The format for one poll: `nonce` (a secret of that poll, see squeue-records.ts) starts
+ * each free-text field and follows each record's end, where no user can write it.
+ */
+export function squeueFormat(nonce: string): string {
+  const trusted = TRUSTED_FIELDS.map(([, spec]) => spec).join(FIELD_SEP);
+  const free = FREE_TEXT_FIELDS.map(([, spec]) => FIELD_SEP + nonce + spec).join('');
+  return trusted + free + RECORD_SEP + nonce;
+}
 
 export interface SqueueQuery {
   /** Include jobs that ended recently (kept for MinJobAge): needed to see final states. */
@@ -45,8 +67,9 @@ export interface SqueueQuery {
   jobs?: string[];
 }
 
+/** squeue's own options; the format travels apart (squeueCommand). */
 export function squeueArgv(squeue = 'squeue', query: SqueueQuery = {}): string[] {
-  const argv = [squeue, '--noheader', '--format', FORMAT];
+  const argv = [squeue, '--noheader'];
   if (query.allStates ?? true) {
     argv.push('--states=all');
   }
@@ -60,6 +83,25 @@ export function squeueArgv(squeue = 'squeue', query: SqueueQuery = {}): string[]
     argv.push(`--jobs=${query.jobs.join(',')}`);
   }
   return argv;
+}
+
+/**
+ * A constant script: the first line of stdin becomes squeue's SQUEUE_FORMAT. The format holds
+ * the poll's secret, so it must never be in an argv: any user can read /proc/PID/cmdline,
+ * but a process's environment only as that process's user.
+ */
+const FORMAT_FROM_STDIN = 'IFS= read -r SQUEUE_FORMAT && export SQUEUE_FORMAT && exec "$@"';
+
+export interface SqueueCommand {
+  argv: string[];
+  stdin: string;
+}
+
+export function squeueCommand(nonce: string, squeue = 'squeue', query: SqueueQuery = {}): SqueueCommand {
+  return {
+    argv: ['sh', '-c', FORMAT_FROM_STDIN, 'sh', ...squeueArgv(squeue, query)],
+    stdin: `${squeueFormat(nonce)}\n`
+  };
 }
 
 /**

@@ -22,11 +22,13 @@ raw squeue runs between measured cells:
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import signal
 import sys
 import time
+from typing import Any
 
 from jupyter_client.manager import KernelManager
 
@@ -73,7 +75,7 @@ def emit(obj: dict) -> None:
 class Driver:
     def __init__(self) -> None:
         self.km = KernelManager(kernel_name="python3")
-        self.kc = None
+        self.kc: Any = None
 
     def start(self) -> dict:
         t0 = time.perf_counter()
@@ -168,10 +170,8 @@ class Driver:
             self.km.shutdown_kernel(now=False)
         # the companion follows its parent (the kernel) out by itself; do not leave it to that
         if isinstance(companion_pid, int):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(companion_pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ Lab → kernel (``comm_msg`` data):
 
 from __future__ import annotations
 
+import contextlib
 import keyword
 import os
 import sys
@@ -25,7 +26,7 @@ import threading
 from typing import Any, Callable, Optional
 
 from . import __version__
-from .client import HpcError, HpcSession, describe_client, count_workers, one_line
+from .client import HpcError, HpcSession, count_workers, describe_client, one_line
 
 TARGET = "jupyterlab-hpc"
 PROTOCOL = 1
@@ -65,20 +66,16 @@ class KernelBridge:
         """Undo everything (``%unload_ext``): comms closed, target and callbacks removed."""
         self.session.unsubscribe(self.send)
         for name, callback in (("pre_run_cell", self._pre_run_cell), ("post_run_cell", self._post_run_cell)):
-            try:
+            with contextlib.suppress(ValueError):
                 self.shell.events.unregister(name, callback)
-            except ValueError:
-                pass
         manager = self._comm_module.get_comm_manager()
         if manager.targets.get(TARGET) == self._on_frontend_open:
             manager.unregister_target(TARGET, self._on_frontend_open)
         with self._lock:
             comms, self._comms = list(self._comms.values()), {}
         for c in comms:
-            try:
+            with contextlib.suppress(Exception):  # the kernel may be shutting down
                 c.close()
-            except Exception:  # the kernel may be shutting down
-                pass
 
     def _track(self, c: Any) -> None:
         c.on_msg(self._on_msg)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Config, Configurable
@@ -96,8 +98,6 @@ def load_hpc_config(config_dirs: Optional[Sequence[str]] = None) -> HpcConfig:
             (PyFileConfigLoader, "jupyter_server_config.py"),
             (JSONFileConfigLoader, "jupyter_server_config.json"),
         ):
-            try:
+            with contextlib.suppress(ConfigFileNotFound):
                 merged.merge(loader_cls(name, path=directory).load_config())
-            except ConfigFileNotFound:
-                pass
     return HpcConfig(config=merged)

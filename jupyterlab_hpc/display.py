@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union, overload
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Optional, Union, overload
 
 from .records import JobRecords
 
@@ -102,9 +103,7 @@ def html_table(
         return html.escape(visible(text), quote=True)
 
     head = "".join(f"<th>{esc(h)}</th>" for _, h in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{esc(_cell(row.get(k)))}</td>" for k, _ in columns) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(f"<td>{esc(_cell(row.get(k)))}</td>" for k, _ in columns) + "</tr>" for row in rows)
     extra = "".join(f'<div class="jp-Hpc-tableNote">{esc(n)}</div>' for n in notes)
     return (
         f'<div class="{esc(css_class)}"><table><caption style="text-align:left">{esc(caption)}</caption>'
@@ -132,7 +131,7 @@ class _Table(_Shown, list):
 
 
 def _with_cluster(columns: Sequence[tuple[str, str]], several: bool) -> Sequence[tuple[str, str]]:
-    return ((("cluster", "CLUSTER"),) + tuple(columns)) if several else columns
+    return ((("cluster", "CLUSTER"), *tuple(columns))) if several else columns
 
 
 class JobList(_Shown, Sequence[dict]):
@@ -252,7 +251,6 @@ class PartitionList(_Table):
         return {"text/html": html_table(self._rows(), columns, caption, "jp-Hpc-partitionsTable", self.notes())}
 
 
-
 class SetList(_Table):
     """``%ipcluster status`` / ``%dask status``: the set records, shown as a table."""
 
@@ -282,7 +280,6 @@ class SetList(_Table):
             return {}
         columns = _with_cluster(SET_COLUMNS, True)
         return {"text/html": html_table(self._rows(), columns, self.caption, "jp-Hpc-setsTable")}
-
 
 
 def job_state_filter(spec: Optional[str]) -> Optional[set[str]]:

@@ -12,7 +12,7 @@ import logging
 from typing import Any, Optional, Union
 from urllib.parse import parse_qsl, urlencode
 
-from jupyter_server.auth.decorator import authorized
+from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.utils import url_path_join
@@ -22,19 +22,6 @@ from tornado.simple_httpclient import HTTPTimeoutError
 from tornado.websocket import WebSocketClientConnection, WebSocketClosedError, WebSocketHandler, websocket_connect
 
 from .launcher import CompanionError, CompanionInfo, Launcher, pid_alive
-
-try:  # jupyter_server >= 2.13
-    from jupyter_server.auth.decorator import ws_authenticated
-except ImportError:  # pragma: no cover - older jupyter_server 2.x
-
-    def ws_authenticated(method):  # type: ignore[no-redef]
-        def wrapper(self, *args, **kwargs):
-            if self.current_user is None:
-                raise web.HTTPError(403)
-            return method(self, *args, **kwargs)
-
-        return wrapper
-
 
 # What a custom ``ServerApp.authorizer_class`` is asked about: every route under hpc/ is this
 # resource, with jupyter_server's actions (GET → read; POST, PUT, PATCH, DELETE → write).
@@ -115,7 +102,7 @@ def _is_connection_error(error: BaseException) -> bool:
     return isinstance(error, OSError)  # connection refused or reset
 
 
-def _describe(handler: web.RequestHandler, error: BaseException, target: str) -> tuple[int, str]:
+def _describe(handler: JupyterHandler, error: BaseException, target: str) -> tuple[int, str]:
     """Log ``error`` in full and return the (status, message) to show the client."""
     if isinstance(error, CompanionError):
         handler.log.error("jupyterlab-hpc: %s", error)
@@ -156,10 +143,12 @@ class ProxyHandler(APIHandler):
                 self.log.warning("jupyterlab-hpc companion request failed (%s); retrying once", e)
                 response = await self._fetch(await client.restart(info), target)
         except Exception as e:
-            return _send_error(self, *_describe(self, e, f"{self.request.method} {target}"))
+            _send_error(self, *_describe(self, e, f"{self.request.method} {target}"))
+            return
         self.set_status(response.code, response.reason)
         if response.code in (204, 304):
-            return self.finish()
+            self.finish()
+            return
         content_type = response.headers.get("Content-Type", "application/octet-stream")
         self.finish(response.body or b"", set_content_type=content_type)
 
@@ -220,7 +209,7 @@ class WebSocketProxyHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
 
     @ws_authenticated
     @authorized(WEBSOCKET_ACTION)
-    async def get(self, *args: Any, **kwargs: Any) -> None:
+    async def get(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]  # @authorized types as Never
         # Connect upstream before accepting, so a failure is a plain HTTP 502.
         client = _client(self)
         target = _upstream_target(self)

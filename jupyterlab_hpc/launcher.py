@@ -24,10 +24,11 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Mapping, Optional
+from typing import Optional
 
 from .config import NODE_ENV_VAR, HpcConfig
 
@@ -343,8 +344,7 @@ class Launcher:
             code = proc.poll()
             if code is not None:
                 raise CompanionError(
-                    f"The jupyterlab-hpc companion exited during startup with code {code}; "
-                    f"see {self.log_file}.",
+                    f"The jupyterlab-hpc companion exited during startup with code {code}; see {self.log_file}.",
                     self._log_tail(log_offset),
                 )
             info = self.read_connection()
@@ -354,8 +354,7 @@ class Launcher:
             time.sleep(0.1)
         proc.terminate()
         raise CompanionError(
-            f"The jupyterlab-hpc companion did not become ready within {START_TIMEOUT:.0f} s; "
-            f"see {self.log_file}.",
+            f"The jupyterlab-hpc companion did not become ready within {START_TIMEOUT:.0f} s; see {self.log_file}.",
             self._log_tail(log_offset),
         )
 

@@ -29,8 +29,20 @@ SET_START_TIMEOUT = 600.0  # seconds: a set waits in the queue like any job
 SET_STOP_TIMEOUT = 60.0
 ACTIVE_SET_STATES = ("pending", "starting", "running")
 # Options of `start` passed to POST /api/sets as they are (the companion validates them).
-SET_OPTIONS = ("nodes", "workersPerNode", "threads", "memory", "time", "partition", "account", "setup", "mpi", "nanny",
-               "name", "python")
+SET_OPTIONS = (
+    "nodes",
+    "workersPerNode",
+    "threads",
+    "memory",
+    "time",
+    "partition",
+    "account",
+    "setup",
+    "mpi",
+    "nanny",
+    "name",
+    "python",
+)
 
 
 class _HelpShown(Exception):

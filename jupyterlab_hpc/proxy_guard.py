@@ -28,7 +28,7 @@ class LocalPortProxyGuard(JupyterHandler):
     def _refuse(self, port: str, *_: Any) -> None:
         raise web.HTTPError(403, REFUSAL.format(port=port))
 
-    get = post = put = patch = delete = head = options = _refuse  # type: ignore[assignment]
+    get = post = put = patch = delete = head = options = _refuse
 
 
 def install_guard(web_app: web.Application) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -105,7 +106,9 @@ def ws_url(server: JupyterServer, path: str) -> str:
 
 
 def call(server: JupyterServer, method: str, path: str) -> requests.Response:
-    body = {"data": "{}", "headers": {"Content-Type": "application/json"}} if method in WRITE_METHODS else {}
+    body: dict[str, Any] = (
+        {"data": "{}", "headers": {"Content-Type": "application/json"}} if method in WRITE_METHODS else {}
+    )
     return server.request(method, "hpc/" + path, **body)
 
 
@@ -157,7 +160,7 @@ def test_read_only_user_reads_and_watches_but_cannot_act(limited: tuple[JupyterS
     try:
         assert json.loads(ws.recv())["type"] == "sets"
         ws.send(json.dumps({"type": "subscribe", "cluster": "local"}))
-        header = ws.recv().split("\n", 1)[0]  # a snapshot: a JSON header line, then squeue's records
+        header = str(ws.recv()).split("\n", 1)[0]  # a snapshot: a JSON header line, then squeue's records
         assert json.loads(header)["type"] in ("snapshot", "error")
     finally:
         ws.close()

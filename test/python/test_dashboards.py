@@ -10,9 +10,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator, Optional
+from typing import Optional
 from urllib.parse import urlparse
 
 import pytest
@@ -79,7 +80,9 @@ def other_users_page() -> Iterator[int]:
     (root / "index.html").write_text("<script>/* would run as the victim's Jupyter */</script>")
     os.chmod(root, 0o755)
     argv = ["/usr/bin/python3", "-m", "http.server", str(port), "--bind", "0.0.0.0", "--directory", str(root)]
-    proc = subprocess.Popen(["runuser", "-u", "hpcuser", "--", *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["runuser", "-u", "hpcuser", "--", *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_until(lambda: _answers(f"http://127.0.0.1:{port}/"), 30, "hpcuser's page to be served")
         yield port
@@ -100,6 +103,7 @@ def _answers(url: str) -> bool:
 def test_only_the_running_sets_dashboard_is_proxied(proxy_server: JupyterServer, other_users_page: int) -> None:
     server = proxy_server
     jupyter_port = urlparse(server.url).port
+    assert jupyter_port is not None
     assert _answers(f"http://vm:{other_users_page}/"), "hpcuser's page is reachable on the node itself"
 
     # No set: neither loopback (this Jupyter itself, other users' servers) nor the node.

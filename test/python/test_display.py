@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from jupyterlab_hpc.display import JobList, SetList, visible
+from jupyterlab_hpc.records import JobRecords
 
-HOSTILE = "<script>alert('x')</script>\"&amp;\nx 99 debug forged root RUNNING\r\x1b[8mhidden\x1b[0m\x00\x7f\x85\u202eevil"
+HOSTILE = (
+    "<script>alert('x')</script>\"&amp;\nx 99 debug forged root RUNNING\r\x1b[8mhidden\x1b[0m\x00\x7f\x85\u202eevil"
+)
 
 
 class Answer:
@@ -28,11 +32,13 @@ def hostile_jobs() -> JobList:
         {"id": "8", "partition": "debug", "name": "mine", "user": "root", "state": "RUNNING", "nodeList": "vm"},
     ]
     clusters = [{"name": "local", "status": "ok", "error": f"record refused: {HOSTILE}"}]
-    return JobList([Answer(jobs)], {"cluster": "local", "all": True, "user": HOSTILE}, clusters)
+    return JobList([cast(JobRecords, Answer(jobs))], {"cluster": "local", "all": True, "user": HOSTILE}, clusters)
 
 
 def test_visible_shows_every_invisible_or_layout_character() -> None:
-    assert visible("a\x1fb\x1ec\nd\te\x00\x7f\x85\u202ef") == "a\u241fb\u241ec\u2424d\u2409e\u2400\u2421⟨U+0085⟩⟨U+202E⟩f"
+    assert (
+        visible("a\x1fb\x1ec\nd\te\x00\x7f\x85\u202ef") == "a\u241fb\u241ec\u2424d\u2409e\u2400\u2421⟨U+0085⟩⟨U+202E⟩f"
+    )
     assert visible("plain ünïcode ✓") == "plain ünïcode ✓"
     assert visible(visible(HOSTILE)) == visible(HOSTILE)
 

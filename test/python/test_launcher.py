@@ -9,8 +9,8 @@ import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
@@ -59,7 +59,10 @@ def fake_node(tmp_path: Path, version_line: str) -> Path:
 
 def test_start_writes_private_files_and_answers_with_token(make_launcher, runtime_dir: Path) -> None:
     config = HpcConfig(
-        clusters=[{"name": "c1", "transport": "ssh", "host": "login1"}], poll_interval=7, idle_timeout=0, template_dirs=[]
+        clusters=[{"name": "c1", "transport": "ssh", "host": "login1"}],
+        poll_interval=7,
+        idle_timeout=0,
+        template_dirs=[],
     )
     info = make_launcher(config=config).ensure()
 
@@ -179,7 +182,7 @@ def test_node_missing_is_a_clear_error(make_launcher, tmp_path: Path) -> None:
 
 def test_node_not_on_path_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(NodeNotFoundError, match="'node' was not found.*c.HpcConfig.node"):
+    with pytest.raises(NodeNotFoundError, match=r"'node' was not found.*c\.HpcConfig\.node"):
         check_node("node")
 
 
@@ -193,7 +196,7 @@ def test_old_node_is_a_clear_error(make_launcher, tmp_path: Path) -> None:
 
 
 def test_not_node_at_all_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(NodeNotFoundError, match="did not report a Node.js version"):
+    with pytest.raises(NodeNotFoundError, match=r"did not report a Node\.js version"):
         check_node(str(fake_node(tmp_path, "Python 3.11")))
 
 
@@ -201,7 +204,7 @@ def test_node_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     old = fake_node(tmp_path, "v12.0.0")
     monkeypatch.setenv("JUPYTERLAB_HPC_NODE", str(old))
     assert HpcConfig().node == str(old)
-    with pytest.raises(NodeNotFoundError, match="v12.0.0"):
+    with pytest.raises(NodeNotFoundError, match=r"v12\.0\.0"):
         check_node(HpcConfig().node)
 
 

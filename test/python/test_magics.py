@@ -6,6 +6,7 @@ Every kernel call has a deadline: a hang fails the test with what was running.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -14,9 +15,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 import pytest
 import requests
@@ -154,9 +156,12 @@ class Kernel:
             msg = self._next(self.kc.get_iopub_msg, deadline, f"kernel did not finish within the deadline: {what!r}")
             self._note_comm(msg)
             if msg["parent_header"].get("msg_id") != parent_id or run is None:
-                if msg["parent_header"].get("msg_id") == parent_id and msg["msg_type"] == "status":
-                    if msg["content"]["execution_state"] == "idle":
-                        return
+                if (
+                    msg["parent_header"].get("msg_id") == parent_id
+                    and msg["msg_type"] == "status"
+                    and msg["content"]["execution_state"] == "idle"
+                ):
+                    return
                 continue
             kind, content = msg["msg_type"], msg["content"]
             if kind == "stream":
@@ -201,7 +206,9 @@ class Kernel:
 
     def _shell_reply(self, msg_id: str, deadline: float, what: str) -> dict:
         while True:
-            reply = self._next(self.kc.get_shell_msg, deadline, f"no reply from the kernel within the deadline: {what!r}")
+            reply = self._next(
+                self.kc.get_shell_msg, deadline, f"no reply from the kernel within the deadline: {what!r}"
+            )
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
 
@@ -250,10 +257,8 @@ class Kernel:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise AssertionError("no matching comm message: " + json.dumps([m["content"] for m in self.comm_msgs]))
-            try:
+            with contextlib.suppress(queue.Empty):
                 self._note_comm(self.kc.get_iopub_msg(timeout=remaining))
-            except queue.Empty:
-                pass
 
     def shutdown(self) -> None:
         self.kc.stop_channels()
@@ -420,7 +425,9 @@ def test_sbatch_from_a_template(kernel: Kernel, hpc: HpcEnv, cancel_after: list[
     (hpc.data_dir / "templates").mkdir(exist_ok=True)
     (hpc.data_dir / "templates" / "magic-hello.json").write_text(json.dumps(template))
 
-    run = kernel.ok("%sbatch --template magic-hello --param minutes=7 --param name=from-tpl --param 'greeting=hi $(id)'")
+    run = kernel.ok(
+        "%sbatch --template magic-hello --param minutes=7 --param name=from-tpl --param 'greeting=hi $(id)'"
+    )
     assert "(template magic-hello)" in run.stdout
     job_id = submitted_id(run)
     cancel_after.append(job_id)

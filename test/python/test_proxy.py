@@ -7,8 +7,8 @@ and reuses it (the launcher's find-or-start), so no test hook exists in the prod
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests

@@ -12,8 +12,28 @@ from jupyterlab_hpc.records import JobRecords
 
 # Real output of the local Slurm: arrays, a name with spaces and '|', a newline in a name, N/A, (null).
 CAPTURED = (Path(__file__).parent.parent / "fixtures" / "slurm" / "squeue-mixed.txt").read_text()
-FIELDS = ["id", "jobId", "arrayJobId", "arrayTaskId", "name", "user", "account", "partition", "state", "reason",
-          "elapsed", "timeLimit", "timeLeft", "nodes", "cpus", "nodeList", "submitTime", "startTime", "comment"]
+# The companion's wire order (server/src/slurm/squeue.ts): free text (account, name, comment) last.
+FIELDS = [
+    "id",
+    "jobId",
+    "arrayJobId",
+    "arrayTaskId",
+    "user",
+    "partition",
+    "state",
+    "reason",
+    "elapsed",
+    "timeLimit",
+    "timeLeft",
+    "nodes",
+    "cpus",
+    "nodeList",
+    "submitTime",
+    "startTime",
+    "account",
+    "name",
+    "comment",
+]
 
 
 def encoded(text: str, **header: object) -> str:
@@ -43,8 +63,9 @@ def test_a_record_of_another_width_is_an_error_when_read() -> None:
 
 
 def big(n: int, cluster: str) -> JobRecords:
-    row = "\x1f".join(["{i}", "{i}", "N/A", "N/A", "job-{i}", "me", "(null)", "debug", "PENDING", "JobHeldUser"]
-                      + ["x"] * 9)
+    row = "\x1f".join(
+        ["{i}", "{i}", "N/A", "N/A", "job-{i}", "me", "(null)", "debug", "PENDING", "JobHeldUser"] + ["x"] * 9
+    )
     return JobRecords(encoded("".join(row.format(i=i) + "\x1e\n" for i in range(n))), cluster)
 
 

@@ -234,7 +234,9 @@ export namespace HpcSocket {
     status: 'ok' | 'error' | 'stale';
     /** Slurm's message while the status is not `ok`. */
     error?: string;
-    /** ISO time of Slurm's last answer. */
+    /** Set while the rows are shown but some of Slurm's records could not be read. */
+    warning?: string;
+    /** ISO time of the last successful poll (not of this message). */
     updatedAt?: string;
     version: number;
   }
@@ -316,7 +318,7 @@ function parseJson(data: unknown): { [key: string]: unknown } | null {
   }
   // a whole queue comes as a JSON header line and squeue's own records
   if (data.includes('\n')) {
-    return decodeRecords(data);
+    return decodeRecords(data) ?? unreadableQueue(data);
   }
   try {
     const value: unknown = JSON.parse(data);
@@ -326,6 +328,24 @@ function parseJson(data: unknown): { [key: string]: unknown } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A queue whose records could not be decoded, as an error of its cluster:
+ * its view must say so rather than wait for it (or keep older rows) in
+ * silence. Null when not even the header names a cluster.
+ */
+function unreadableQueue(data: string): { [key: string]: unknown } | null {
+  let header: unknown;
+  try {
+    header = JSON.parse(data.slice(0, data.indexOf('\n')));
+  } catch {
+    return null;
+  }
+  const cluster = (header as { cluster?: unknown } | null)?.cluster;
+  return typeof cluster === 'string'
+    ? { type: 'error', cluster, error: 'The queue sent by the HPC companion could not be read; reload to try again.' }
+    : null;
 }
 
 /**

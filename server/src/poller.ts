@@ -131,8 +131,9 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     // view is stale as soon as a poll outlives one interval.
     const started = now();
     const t0 = TIMINGS ? performance.now() : 0;
-    const staleTimer = setTimeout(() => {
-      if (state.status === 'ok') {
+    // said again each interval, so the count goes on growing while squeue hangs
+    const staleTimer = setInterval(() => {
+      if (state.status !== 'error') {
         const s = Math.round((now() - started) / 1000);
         state = { ...state, status: 'stale', error: `Slurm has not answered for ${s} s` };
         emit({ ...state, added: [], changed: [], removed: [] }, []);
@@ -154,7 +155,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       }
       return;
     } finally {
-      clearTimeout(staleTimer);
+      clearInterval(staleTimer);
       lastPollAt = now();
     }
     failures = 0;
@@ -236,7 +237,6 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       }
     }
     const tDiffed = TIMINGS ? performance.now() : 0;
-    const newState = state.status !== 'ok' || state.warning !== warning;
     records = next;
     text = output;
     state = {
@@ -245,10 +245,9 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       version: state.version + 1,
       ...(warning && { warning })
     };
-    if (added.length || changed.length || removed.length || newState) {
-      // the first poll has nothing to compare with: no "ended" events from it
-      emit({ ...state, added, changed, removed }, first ? [] : ended);
-    }
+    // sent even when nothing changed: the views' "Last updated" is the last good poll, so a quiet
+    // queue and a frozen one look different; the first poll has nothing to compare with (no ended events)
+    emit({ ...state, added, changed, removed }, first ? [] : ended);
     if (!TIMINGS) {
       collectAfterBigPoll(output.length);
       return;

@@ -131,7 +131,15 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
           }
         }
       })
-      .catch((e: unknown) => send(conn, { type: 'error', cluster: name, error: String(e) }));
+      .catch((e: unknown) => {
+        // no snapshot to build on: drop the subscription (and the diffs held for it)
+        pending.length = 0;
+        sub.unsubscribe();
+        if (conn.subscriptions.get(name) === sub.unsubscribe) {
+          conn.subscriptions.delete(name);
+        }
+        send(conn, { type: 'error', cluster: name, error: String(e) });
+      });
   }
 
   /** Subscribes now, or once this connection's last snapshot of the cluster is SNAPSHOT_MIN_MS old. */

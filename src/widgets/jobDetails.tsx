@@ -6,6 +6,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import type { JobDetails } from '../models/queue/api';
+import { visibleText } from '../models/queue/visible';
 
 /**
  * The fields a user looks for first, in this order; the others follow in
@@ -56,7 +57,7 @@ export function JobDetailsBody(props: { jobs: ReadonlyArray<JobDetails>; trans: 
               {keys.map(key => (
                 <React.Fragment key={key}>
                   <dt>{key}</dt>
-                  <dd data-field={key}>{job[key]}</dd>
+                  <dd data-field={key}>{visibleText(job[key])}</dd>
                 </React.Fragment>
               ))}
             </dl>

@@ -65,6 +65,7 @@ export class QueueSection extends VDomRenderer<QueueModel> {
         scrollRequest={model.scrollRequest}
         status={model.status}
         error={model.error}
+        warning={model.warning}
         updatedAt={model.updatedAt}
         connection={model.connection}
         idPrefix={this.id}

@@ -15,6 +15,7 @@ import { CommandIDs } from '../commands';
 import { JobAction, jobAction, jobDetails, OutputStream } from '../models/queue/api';
 import { IHpcJob, isFinal, isHeld } from '../models/queue/jobs';
 import type { QueueModel } from '../models/queue/model';
+import { visibleText } from '../models/queue/visible';
 import { showJobDetailsDialog } from './jobDetails';
 
 /**
@@ -96,7 +97,7 @@ function JobList(props: { jobs: ReadonlyArray<Pick<IHpcJob, 'id' | 'name' | 'sta
     <ul className="jp-Hpc-confirmJobs">
       {jobs.slice(0, LISTED_JOBS).map(job => (
         <li key={job.id} data-job-id={job.id}>
-          <span className="jp-Hpc-confirmJobId">{job.id}</span> {job.name}{' '}
+          <span className="jp-Hpc-confirmJobId">{job.id}</span> {visibleText(job.name)}{' '}
           {job.state ? <span className="jp-Hpc-confirmJobState">{job.state}</span> : null}
         </li>
       ))}

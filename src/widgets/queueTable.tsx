@@ -12,6 +12,7 @@ import { IQueueJob, shownReason } from '../models/queue/jobs';
 import type { QueueModel } from '../models/queue/model';
 import type { ISelectModifiers } from '../models/queue/selection';
 import type { ISort, SortColumn } from '../models/queue/view';
+import { visibleText } from '../models/queue/visible';
 
 /**
  * Every row's height in pixels; `style/queue.css` sizes the rows with it
@@ -125,7 +126,8 @@ const JobRow = React.memo(function JobRow(props: IJobRowProps): JSX.Element {
       onContextMenu={() => props.onContextMenu(index)}
     >
       {COLUMNS.map(column => {
-        const value = column.value(job);
+        // Other users name their jobs: control characters are shown, not obeyed.
+        const value = visibleText(column.value(job));
         return (
           <div key={column.id} role="gridcell" className="jp-Hpc-jobCell" data-column={column.id} title={value}>
             {value}

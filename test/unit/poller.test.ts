@@ -69,7 +69,10 @@ describe('queue poller', () => {
       { id: '3', name: 'x', user: 'alice', state: '' }
     ]);
     await jest.advanceTimersByTimeAsync(1000);
-    expect(diffs).toHaveLength(1); // nothing changed: nothing sent
+    // nothing changed: an empty diff says when the poll was (the views' "Last updated")
+    expect(diffs).toHaveLength(2);
+    expect(diffs[1]).toMatchObject({ status: 'ok', added: [], changed: [], removed: [] });
+    expect(diffs[1].updatedAt).not.toBe(diffs[0].updatedAt);
     sub.unsubscribe();
     poller.dispose();
   });
@@ -114,6 +117,9 @@ describe('queue poller', () => {
     diffs.splice(0);
     await jest.advanceTimersByTimeAsync(2100);
     expect(diffs[0]).toMatchObject({ status: 'stale', error: 'Slurm has not answered for 1 s' });
+    // and again each interval while squeue hangs, with the time so far
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(diffs[diffs.length - 1]).toMatchObject({ status: 'stale', error: 'Slurm has not answered for 2 s' });
     release(read(rec('1', 'PENDING')));
     await jest.advanceTimersByTimeAsync(10);
     expect(diffs[diffs.length - 1]).toMatchObject({ status: 'ok' });

@@ -149,7 +149,14 @@ export class QueueModel extends VDomModel {
   }
 
   /**
-   * When Slurm last answered for the shown cluster.
+   * Why some of the shown cluster's jobs may be missing, or null.
+   */
+  get warning(): string | null {
+    return this._store()?.warning ?? null;
+  }
+
+  /**
+   * When the companion's poll of the shown cluster last succeeded.
    */
   get updatedAt(): Date | null {
     return this._store()?.updatedAt ?? null;

@@ -44,7 +44,16 @@ export class ClusterJobs {
   }
 
   /**
-   * When Slurm last answered, as the companion reports it.
+   * Why some rows may be missing while the status is `ok` (e.g. records
+   * Slurm printed that the companion could not read); null when none.
+   */
+  get warning(): string | null {
+    return this._warning;
+  }
+
+  /**
+   * When the companion's poll last succeeded, as it reports it; never the
+   * time a message arrived, so an idle queue and a frozen one differ.
    */
   get updatedAt(): Date | null {
     return this._updatedAt;
@@ -79,6 +88,7 @@ export class ClusterJobs {
       this._count(job, 1);
     }
     this._applyState(message);
+    this._awaitingSnapshot = false;
     return { reset: true };
   }
 
@@ -88,6 +98,10 @@ export class ClusterJobs {
    */
   applyDiff(message: HpcSocket.IDiffMessage): StoreChange {
     const removed: IQueueJob[] = [];
+    if (this._awaitingSnapshot) {
+      // Diffs of rows we do not hold would show a wrong queue as a right one.
+      return { reset: false, removed, added: [] };
+    }
     const added: IQueueJob[] = [];
     for (const id of message.removed) {
       const old = this._jobs.get(id);
@@ -115,11 +129,14 @@ export class ClusterJobs {
   }
 
   /**
-   * Show an error that came outside a diff (e.g. the subscription failed).
+   * Show an error that came outside a diff (the subscription failed, or its
+   * snapshot could not be read): the rows stay, marked out of date, and
+   * diffs are ignored until a snapshot replaces them.
    */
   setError(error: string): void {
     this._status = 'error';
     this._error = error;
+    this._awaitingSnapshot = true;
   }
 
   /**
@@ -134,6 +151,7 @@ export class ClusterJobs {
   private _applyState(message: HpcSocket.IQueueState): void {
     this._status = message.status === 'ok' || message.status === 'error' ? message.status : 'stale';
     this._error = message.status === 'ok' ? null : (message.error ?? null);
+    this._warning = typeof message.warning === 'string' && message.warning !== '' ? message.warning : null;
     if (message.updatedAt) {
       const updated = new Date(message.updatedAt);
       this._updatedAt = isNaN(updated.getTime()) ? this._updatedAt : updated;
@@ -147,6 +165,7 @@ export class ClusterJobs {
     }
   }
 
+  private _awaitingSnapshot = false;
   private _error: string | null = null;
   private _index: FieldIndex = fieldIndex();
   private _jobs = new Map<string, IQueueJob>();
@@ -154,6 +173,7 @@ export class ClusterJobs {
   private _states = new Map<string, number>();
   private _status: QueueStatus = 'loading';
   private _updatedAt: Date | null = null;
+  private _warning: string | null = null;
 }
 
 function bump(counts: Map<string, number>, key: string, delta: 1 | -1): void {

@@ -11,6 +11,7 @@ line: Slurm's (or the companion's) own text, never a traceback from inside the p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -18,7 +19,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Callable, Iterable, Mapping, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any, Callable, Optional
 
 from .launcher import CompanionError, CompanionInfo, Launcher
 from .records import JobRecords
@@ -174,10 +176,8 @@ class HpcSession:
 
     def emit(self, event: dict) -> None:
         for listener in list(self._listeners):
-            try:
+            with contextlib.suppress(Exception):  # a broken frontend link must never fail the user's magic
                 listener(event)
-            except Exception:  # a broken frontend link must never fail the user's magic
-                pass
 
     # -- clusters and jobs -----------------------------------------------------------
 
@@ -374,10 +374,28 @@ def make_client(kind: str, info: Mapping[str, Any]) -> Any:
         if not address:
             raise HpcError("the set reported no Dask scheduler address")
         try:
-            return distributed.Client(str(address), timeout=CONNECT_TIMEOUT)
+            return distributed.Client(str(address), timeout=CONNECT_TIMEOUT, security=dask_security(info))
         except Exception as e:
             raise HpcError(f"could not connect to the Dask scheduler at {address}: {e}") from None
     raise HpcError(f"unknown set kind {kind!r}")
+
+
+def dask_security(info: Mapping[str, Any]) -> Any:
+    """The set's ``Security`` (mutual TLS with its own certificate), None for a plain tcp:// set.
+
+    The companion hands the PEM contents to the owner's kernel through its authenticated API,
+    so this works for a remote cluster too; distributed accepts contents in place of paths.
+    """
+    tls = info.get("tls")
+    if not str(info.get("address", "")).startswith("tls://"):
+        return None
+    if not isinstance(tls, Mapping) or not all(isinstance(tls.get(k), str) for k in ("ca", "cert", "key")):
+        raise HpcError("the set's scheduler speaks TLS but the companion gave no certificate for it")
+    from distributed.security import Security
+
+    return Security(
+        require_encryption=True, tls_ca_file=tls["ca"], tls_client_cert=tls["cert"], tls_client_key=tls["key"]
+    )
 
 
 def count_workers(client: Any) -> int:
@@ -404,7 +422,5 @@ def _is_usable(client: Any) -> bool:
 
 
 def _close_quietly(client: Any) -> None:
-    try:
+    with contextlib.suppress(Exception):
         client.close()
-    except Exception:
-        pass

@@ -4,7 +4,7 @@
 # and returns at once (no apt-get update, no network). Run as root.
 set -euo pipefail
 
-PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps)
+PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps openssl)
 
 log() { echo "[install-system] $*" >&2; }
 

@@ -38,6 +38,9 @@ stage lint   npx --no-install tsc -p test --noEmit
 stage lint   npx --no-install tsc -p test/ui
 stage lint   npx --no-install eslint --max-warnings=0 .
 stage lint   npx --no-install prettier --check .
+stage lint   "$HPC_VENV/bin/ruff" check .
+stage lint   "$HPC_VENV/bin/ruff" format --check .
+stage lint   "$HPC_VENV/bin/mypy"
 stage jest   npx --no-install jest --ci --json --outputFile="$REPORTS/jest.json"
 stage pytest env JUPYTERLAB_HPC_REQUIRE_INSTALLED=1 "$HPC_VENV/bin/python" -m pytest -q --junitxml="$REPORTS/pytest.xml"
 stage ui     env PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" \

@@ -81,9 +81,16 @@ export interface IStartSetRequest {
 /**
  * `GET sets/:id/connection`.
  */
+/** A Dask set's CA, certificate and key: PEM contents, or paths on the kernels' host. */
+export interface ISetTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
 export type SetConnection =
-  | { kind: 'dask'; address: string; dashboard?: string; schedulerFile: string }
-  | { kind: 'ipyparallel'; clientFile: { [key: string]: unknown }; path: string }
+  | { kind: 'dask'; address: string; dashboard?: string; schedulerFile: string; tls?: ISetTls; tlsFiles?: ISetTls }
+  | { kind: 'ipyparallel'; clientFile: { [key: string]: unknown }; path: string; local?: boolean }
   | { kind: 'custom'; connection: unknown; path: string };
 
 /**

@@ -13,7 +13,8 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { SetsModel } from '../models/sets';
 import { HpcApiError } from '../api';
 import type { IJobTemplate, TemplatesApi } from '../models/templatesApi';
-import { IStartSetRequest, ISetRecord, SetConnection, SetKind, startProblems } from '../models/setsApi';
+import { IStartSetRequest, ISetRecord, SetKind, startProblems } from '../models/setsApi';
+import { connectionCode } from '../models/setsCode';
 import type { IHpcClusters, IHpcKernelComms, IHpcQueue } from '../tokens';
 import { DashboardPanel, openDashboard } from './dashboard';
 import { ISetCardActions, kindLabel } from './setsCard';
@@ -33,47 +34,6 @@ export interface ISetsContext {
   notebooks: INotebookTracker | null;
   queue: IHpcQueue | null;
   trans: TranslationBundle;
-}
-
-/**
- * A Python string literal of any text: JSON's string syntax is Python's
- * (quotes, backslash escapes, `\uXXXX`).
- */
-function pyString(text: string): string {
-  return JSON.stringify(text);
-}
-
-/**
- * Code that defines a client of the set, for a notebook cell (when the
- * kernel comm cannot do it).
- */
-export function connectionCode(record: ISetRecord, connection: SetConnection): string {
-  const header = `# ${record.name}: ${kindLabelPlain(record.kind)} set ${record.id} on ${record.cluster}`;
-  switch (connection.kind) {
-    case 'dask':
-      return [
-        header,
-        'from distributed import Client',
-        '',
-        `client = Client(${pyString(connection.address)})`,
-        'client'
-      ].join('\n');
-    case 'ipyparallel':
-      return [
-        header,
-        'import json',
-        'import ipyparallel as ipp',
-        '',
-        `rc = ipp.Client(json.loads(${pyString(JSON.stringify(connection.clientFile))}))`,
-        'rc'
-      ].join('\n');
-    default:
-      return [header, 'import json', '', `connection = json.loads(${pyString(JSON.stringify(connection))})`].join('\n');
-  }
-}
-
-function kindLabelPlain(kind: ISetRecord['kind']): string {
-  return kind === 'dask' ? 'Dask' : kind === 'ipyparallel' ? 'IPyParallel' : 'custom';
 }
 
 /**

@@ -112,3 +112,21 @@ const ACTIVE = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSP
 /** Jobs of the set still pending or running (none once it is stopped). */
 export const liveSetJobs = (conf: string, setId: string) =>
   setJobsInSqueue(conf, setId).filter(j => ACTIVE.has(j.state));
+
+/**
+ * Python defining `dask_client(connection_json)`: a distributed Client of a set,
+ * with the set's certificate (the PEM contents of GET /api/sets/:id/connection).
+ */
+export const DASK_CONNECT_PY = `
+import json
+from distributed import Client
+from distributed.security import Security
+
+def dask_client(connection):
+    conn = json.loads(connection)
+    tls = conn["tls"]
+    security = Security(
+        require_encryption=True, tls_ca_file=tls["ca"], tls_client_cert=tls["cert"], tls_client_key=tls["key"]
+    )
+    return Client(conn["address"], timeout=30, security=security)
+`;

@@ -5,13 +5,12 @@ import { SetRecord } from '../../server/src/sets/types';
 import { localCluster, waitUntil } from '../helpers/companion';
 import { CompanionProcess, spawnCompanion } from '../helpers/companion-process';
 import { body } from '../helpers/http';
-import { liveSetJobs, runPython, venvPython } from '../helpers/sets';
+import { DASK_CONNECT_PY, liveSetJobs, runPython, venvPython } from '../helpers/sets';
 import { localConf } from '../helpers/slurm';
 
-const DASK_SUM = `
+const DASK_SUM = `${DASK_CONNECT_PY}
 import sys
-from distributed import Client
-with Client(sys.argv[1], timeout=30) as c:
+with dask_client(sys.argv[1]) as c:
     print(c.submit(sum, [1, 2, 3]).result(timeout=60))
 `;
 
@@ -55,7 +54,7 @@ describe('a companion killed while a set runs', () => {
       );
       expect(again.name).toBe('kill-me');
       const conn = await body(await companion.request(`/api/sets/${id}/connection`));
-      expect((await runPython(DASK_SUM, [conn.address])).trim()).toBe('6');
+      expect((await runPython(DASK_SUM, [JSON.stringify(conn)])).trim()).toBe('6');
     } finally {
       if (id) {
         await companion.request(`/api/sets/${id}`, { method: 'DELETE' }).catch(() => undefined);

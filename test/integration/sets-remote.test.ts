@@ -4,7 +4,15 @@ import { SetRecord } from '../../server/src/sets/types';
 import { remoteCluster, waitUntil } from '../helpers/companion';
 import { body } from '../helpers/http';
 import { remoteConf } from '../helpers/slurm';
-import { SetsCompanion, liveSetJobs, runPython, startSetsCompanion, venv, waitForSet } from '../helpers/sets';
+import {
+  DASK_CONNECT_PY,
+  SetsCompanion,
+  liveSetJobs,
+  runPython,
+  startSetsCompanion,
+  venv,
+  waitForSet
+} from '../helpers/sets';
 
 /**
  * A set on the `remote` cluster, reached over ssh2 as the non-root hpcuser:
@@ -18,10 +26,10 @@ const sitePackages = (): string => {
   const lib = join(venv(), 'lib');
   return join(lib, readdirSync(lib).find(d => d.startsWith('python3')) ?? 'python3', 'site-packages');
 };
-const DASK_CLIENT = `
-import json, sys
-from distributed import Client, get_worker
-with Client(sys.argv[1], timeout=30) as c:
+const DASK_CLIENT = `${DASK_CONNECT_PY}
+import sys
+from distributed import get_worker
+with dask_client(sys.argv[1]) as c:
     print(json.dumps(c.submit(lambda x: (x + 1, get_worker().name), 41).result(timeout=60)))
 `;
 
@@ -60,7 +68,7 @@ describe('sets over ssh', () => {
     expect(created.setDir).toMatch(/^\/home\/hpcuser\/\.jupyterlab-hpc\/sets\//);
     await waitForSet(c.served, created.id, r => r.state === 'running' && r.workers.connected === 1, 90_000, 'running');
     const conn = await body(await c.served.request(`/api/sets/${created.id}/connection`));
-    expect(JSON.parse(await runPython(DASK_CLIENT, [conn.address]))[0]).toBe(42);
+    expect(JSON.parse(await runPython(DASK_CLIENT, [JSON.stringify(conn)]))[0]).toBe(42);
 
     const scale = (workers: number) =>
       c.served.request(`/api/sets/${created.id}/scale`, { method: 'POST', body: JSON.stringify({ workers }) });

@@ -5,17 +5,25 @@ import { SetRecord } from '../../server/src/sets/types';
 import { localCluster, waitUntil } from '../helpers/companion';
 import { body } from '../helpers/http';
 import { localConf } from '../helpers/slurm';
-import { SetsCompanion, liveSetJobs, runPython, startSetsCompanion, venvPython, waitForSet } from '../helpers/sets';
+import {
+  DASK_CONNECT_PY,
+  SetsCompanion,
+  liveSetJobs,
+  runPython,
+  startSetsCompanion,
+  venvPython,
+  waitForSet
+} from '../helpers/sets';
 
 /**
  * Dask and IPyParallel sets on the real local Slurm, with distributed and
  * ipyparallel from the venv. The time-limit set runs beside the others: it is
  * started first and checked last (Slurm ends a 1-minute job at ~1:18).
  */
-const DASK_CLIENT = `
-import json, sys
-from distributed import Client, get_worker
-with Client(sys.argv[1], timeout=30) as c:
+const DASK_CLIENT = `${DASK_CONNECT_PY}
+import sys
+from distributed import get_worker
+with dask_client(sys.argv[1]) as c:
     fut = c.submit(lambda x: (x * 2, get_worker().name), 21)
     print(json.dumps(fut.result(timeout=60)))
 `;
@@ -91,10 +99,10 @@ describe('sets on the local cluster', () => {
       'the dashboard page'
     );
     const conn = await body(await c.served.request(`/api/sets/${created.id}/connection`));
-    expect(conn).toMatchObject({ kind: 'dask', address: expect.stringMatching(/^tcp:\/\//) });
+    expect(conn).toMatchObject({ kind: 'dask', address: expect.stringMatching(/^tls:\/\//) });
     expect(conn.schedulerFile).toBe(join(running.setDir, 'scheduler.json'));
 
-    const [value, worker] = JSON.parse(await runPython(DASK_CLIENT, [conn.address]));
+    const [value, worker] = JSON.parse(await runPython(DASK_CLIENT, [JSON.stringify(conn)]));
     expect(value).toBe(42);
     const headJob = running.jobs[0].id;
     expect(worker).toMatch(new RegExp(`^${headJob}-[01]$`)); // computed on a worker of the set's job
@@ -117,7 +125,7 @@ describe('sets on the local cluster', () => {
       20_000,
       'only the head job left'
     );
-    expect(JSON.parse(await runPython(DASK_CLIENT, [conn.address]))[0]).toBe(42);
+    expect(JSON.parse(await runPython(DASK_CLIENT, [JSON.stringify(conn)]))[0]).toBe(42);
 
     const forgetRunning = await c.served.request(`/api/sets/${created.id}?forget=true`, { method: 'DELETE' });
     expect(forgetRunning.status).toBe(409);
@@ -174,7 +182,7 @@ describe('sets on the local cluster', () => {
       're-attached'
     );
     const conn = await body(await c.served.request(`/api/sets/${created.id}/connection`));
-    expect(JSON.parse(await runPython(DASK_CLIENT, [conn.address]))[0]).toBe(42);
+    expect(JSON.parse(await runPython(DASK_CLIENT, [JSON.stringify(conn)]))[0]).toBe(42);
     await stopAndCheck(created.id);
   });
 

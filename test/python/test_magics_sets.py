@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from test_magics import (  # noqa: F401  (cancel_after, hpc and kernel are fixtures: module-scoped here too)
-    cancel_after,
-    hpc,
-    kernel,
     HpcEnv,
     Kernel,
     assert_one_line_error,
+    cancel_after,
+    hpc,
     hpc_comm_opens,
+    kernel,
     make_env,
     needs_slurm,
     squeue_ids,
@@ -22,7 +21,6 @@ from test_magics import (  # noqa: F401  (cancel_after, hpc and kernel are fixtu
     submitted_id,
     wait_until,
 )
-
 
 pytestmark = needs_slurm
 START = 180.0  # seconds for a set to be scheduled and its engines to connect

@@ -71,8 +71,13 @@ describe('set batch scripts', () => {
     expect(dask).toContain('-m distributed.cli.dask_scheduler --scheduler-file="${HPC_SET_DIR}"/scheduler.json');
     expect(dask).toContain(`bash -c 'exec "$@" "$SLURM_JOB_ID-$SLURM_PROCID"' hpc-worker`);
     expect(dask).toMatch(
-      /dask_worker .*--memory-limit="\$\{HPC_MEMORY\}" --death-timeout=60 --no-nanny --no-dashboard --preload="\$\{HPC_SET_DIR\}"\/dask_preload.py --name &/
+      /dask_worker .*--memory-limit="\$\{HPC_MEMORY\}" --death-timeout=60 .*--no-nanny --no-dashboard --preload="\$\{HPC_SET_DIR\}"\/dask_preload.py --name &/
     );
+    // mutual TLS with the set's certificate, on both sides
+    const tls =
+      '--tls-ca-file="${HPC_SET_DIR}"/tls-cert.pem --tls-cert="${HPC_SET_DIR}"/tls-cert.pem --tls-key="${HPC_SET_DIR}"/tls-key.pem';
+    expect(dask).toContain(`--port=0 --protocol=tls ${tls}`);
+    expect(dask).toContain(`--death-timeout=60 ${tls} --no-nanny`);
     expect(dask).toMatch(/dask_scheduler .* --no-dashboard --preload="\$\{HPC_SET_DIR\}"\/dask_preload.py &/);
     expect(dask).toContain('HPC_MEMORY=2048MiB');
     expect(headJob(ctx({ nanny: true })).script).not.toContain('--no-nanny');

@@ -3,11 +3,16 @@
  *
  * What Dask would import before the scheduler writes its scheduler file or
  * before a worker registers comes later: the bokeh dashboard (~0.6 s of CPU;
- * both start with `--no-dashboard`) and the scheduler's proxy route
- * (jupyter-server-proxy, ~0.2 s when installed). Imported in the server's
- * constructor, this takes the proxy out of the scheduler's routes; once the
- * server runs it imports both in a thread (the event loop keeps answering) and
- * adds them to the server's own HTTP server: same port, same pages.
+ * both start with `--no-dashboard`). Once the server runs it imports it in a
+ * thread (the event loop keeps answering) and adds it to the server's own HTTP
+ * server: same port, same pages.
+ *
+ * Imported in the server's constructor, it takes Dask's proxy route out of the
+ * scheduler's routes (`/proxy/<port>/<host>/…`, with jupyter-server-proxy
+ * installed: ~0.2 s of start-up): the HTTP server is reachable by anyone on the
+ * cluster's network, and that route relays HTTP and WebSockets from the node,
+ * as the set's owner, to any host and port. The other routes only show the
+ * set (read-only pages, JSON, bokeh documents): none runs code.
  *
  * On the scheduler it also serves the set's monitor: GET
  * /jupyterlab-hpc/workers.json?version=V&wait=S answers the workers' names as
@@ -32,18 +37,8 @@ import dask
 
 logger = logging.getLogger("distributed.preloading")
 ROUTES = "distributed.scheduler.http.routes"
-# the CLI imports a preload twice (to check it, then to run it): the first import decides
-KEY = "jupyterlab-hpc.later-routes"
-LATER = dask.config.get(KEY, default=None)
-if LATER is None:
-    routes = dask.config.get(ROUTES, default=[])
-    LATER = [r for r in routes if r == "distributed.http.proxy"]
-    dask.config.set({ROUTES: [r for r in routes if r not in LATER], KEY: LATER})
-
-
-def _later_routes(server):
-    from distributed.http.utils import get_handlers
-    return get_handlers(server, LATER, "")
+UNSAFE_ROUTES = {"distributed.http.proxy"}
+dask.config.set({ROUTES: [r for r in dask.config.get(ROUTES, default=[]) if r not in UNSAFE_ROUTES]})
 
 
 async def _connect(server):
@@ -55,8 +50,6 @@ async def _connect(server):
         await asyncio.sleep(0.1)
     name = "distributed.dashboard." + ("scheduler" if scheduler else "worker")
     loop = asyncio.get_running_loop()
-    if scheduler and LATER:
-        server.http_application.add_handlers(r".*", await loop.run_in_executor(None, _later_routes, server))
     try:
         dashboard = await loop.run_in_executor(None, importlib.import_module, name)
     except ImportError as e:

@@ -1,6 +1,7 @@
 import type { SetCommands } from '../templates/types';
 import { posix } from 'node:path';
 import { DASK_PRELOAD_FILE, DASK_PRELOAD_PY } from './dask-preload-py';
+import { TLS_CERT_FILE, TLS_KEY_FILE } from './tls';
 import { SetConnection, SetKind, SetSpec } from './types';
 
 /**
@@ -38,6 +39,8 @@ export interface KindConfig {
    * the head, their start-up (Python imports) overlapping the head's.
    */
   workersWaitForReady?: boolean;
+  /** Head and workers speak TLS with the set's certificate (tls.ts), made before the head job is submitted. */
+  tls?: boolean;
   /** Constant files (name in the set dir → content) the head job writes before it starts anything. */
   files?: Record<string, string>;
   /** Relative to the set dir: exists once workers can join. */
@@ -70,6 +73,13 @@ export function daskDashboard(file: Record<string, unknown>): string | undefined
   return typeof port === 'number' && host ? `http://${host}:${port}/status` : undefined;
 }
 
+/** Mutual TLS with the set's own certificate: nobody without its key talks to the set. */
+const DASK_TLS = [
+  `--tls-ca-file={setDir}/${TLS_CERT_FILE}`,
+  `--tls-cert={setDir}/${TLS_CERT_FILE}`,
+  `--tls-key={setDir}/${TLS_KEY_FILE}`
+];
+
 /**
  * Dask. Workers start with the scheduler (--scheduler-file waits for the file),
  * without a nanny unless asked for (the nanny starts each worker as a second
@@ -88,6 +98,8 @@ function dask(spec: SetSpec): KindConfig {
       '--scheduler-file={setDir}/scheduler.json',
       '--host={host}',
       '--port=0',
+      '--protocol=tls',
+      ...DASK_TLS,
       // the HTTP server (and the port in scheduler.json) now, the dashboard pages by the preload
       '--dashboard-address={host}:0',
       '--no-dashboard',
@@ -103,12 +115,15 @@ function dask(spec: SetSpec): KindConfig {
       '--memory-limit={memory}',
       // workers orphaned by a dead scheduler leave on their own (also: how long one waits for scheduler.json)
       '--death-timeout=60',
+      // they listen on tls:// too (the scheduler's protocol)
+      ...DASK_TLS,
       ...(spec.nanny ? [] : ['--no-nanny']),
       '--no-dashboard',
       preload
     ],
     workerNameOption: '--name',
     workersWaitForReady: true,
+    tls: true,
     files: { [DASK_PRELOAD_FILE]: DASK_PRELOAD_PY },
     readyFile: 'scheduler.json',
     connectionFile: 'scheduler.json',

@@ -9,6 +9,7 @@ import { SetScriptContext, headJob, workersJob } from './script';
 import { normalizeSpec } from './spec';
 import { isActive } from './state';
 import { SetError, createSetTable } from './table';
+import { makeSetCertificate, readSetTls, setTlsFiles } from './tls';
 import { SetConnection, SetRecord, StoredSet } from './types';
 
 export { SetError };
@@ -129,6 +130,9 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
     let jobId: string;
     try {
       await makeSetDir(cluster.runner, stored.record.setDir);
+      if (kindConfig(spec).tls) {
+        await makeSetCertificate(cluster.runner, stored.record.setDir);
+      }
       jobId = await cluster.slurm.submit(headJob(context(stored, cluster)));
     } catch (e) {
       table.remove(id); // nothing was launched
@@ -275,7 +279,17 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
     }
     const kind = kindConfig(s.record.spec);
     const path = posix.join(s.record.setDir, kind.connectionFile);
-    return kind.connection(await readConnectionFile(clusterOf(s).runner, path), path);
+    const cluster = clusterOf(s);
+    const info = kind.connection(await readConnectionFile(cluster.runner, path), path);
+    // files by path only where the kernels are: the companion's host
+    const local = cluster.config.transport === 'local';
+    if (info.kind === 'dask' && info.address.startsWith('tls://')) {
+      info.tls = await readSetTls(cluster.runner, s.record.setDir);
+      info.tlsFiles = local ? setTlsFiles(s.record.setDir) : undefined;
+    } else if (info.kind === 'ipyparallel') {
+      info.local = local;
+    }
+    return info;
   }
 
   // carry on with what the previous companion launched

@@ -11,13 +11,15 @@
  * answers as soon as they change (dask-preload-py.ts), with the standard
  * library only: importing distributed would take ~0.7 s of CPU beside a
  * starting scheduler and workers; the distributed Client that retires workers
- * is made 10 s later. Other probes are polled every 0.1 s while workers come
- * (start-up, or a change in the last minute), every second otherwise.
+ * is made 10 s later, with the set's certificate (tls.ts). Other probes are
+ * polled every 0.1 s while workers come (start-up, or a change in the last
+ * minute), every second otherwise.
  *
  * It is constant code (no user value inside), written by the job script with a
  * quoted here-document. It must not contain a line equal to MONITOR_EOF.
  */
 import { DASK_WORKERS_ROUTE } from './dask-preload-py';
+import { TLS_CERT_FILE, TLS_KEY_FILE } from './tls';
 
 export const MONITOR_EOF = 'HPC_MONITOR_PY_EOF';
 
@@ -85,8 +87,15 @@ class Dask:
     def _client(self):
         if self.client is None:
             from distributed import Client
-            self.client = Client(self.address, timeout=30, set_as_default=False)
+            self.client = Client(self.address, timeout=30, set_as_default=False, security=self._security())
         return self.client
+
+    def _security(self):
+        if not self.address.startswith("tls://"):
+            return None  # a set started before sets had TLS
+        from distributed.security import Security
+        cert, key = os.path.join(SET_DIR, "${TLS_CERT_FILE}"), os.path.join(SET_DIR, "${TLS_KEY_FILE}")
+        return Security(require_encryption=True, tls_ca_file=cert, tls_client_cert=cert, tls_client_key=key)
 
     def workers(self):
         names = None

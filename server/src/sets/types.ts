@@ -118,9 +118,31 @@ export interface StoredSet {
   seenRunning?: boolean;
 }
 
+/** A Dask set's CA, certificate and key: PEM contents, or paths (distributed's Security takes both). */
+export interface SetTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
 export type SetConnection =
-  | { kind: 'dask'; address: string; dashboard?: string; schedulerFile: string }
-  | { kind: 'ipyparallel'; clientFile: Record<string, unknown>; path: string }
+  | {
+      kind: 'dask';
+      address: string;
+      dashboard?: string;
+      schedulerFile: string;
+      /** With a tls:// address: what a client presents (PEM contents). */
+      tls?: SetTls;
+      /** The same by path, when the set's files are on the companion's (and the kernels') host. */
+      tlsFiles?: SetTls;
+    }
+  | {
+      kind: 'ipyparallel';
+      clientFile: Record<string, unknown>;
+      path: string;
+      /** The client file is on the companion's (and the kernels') host: a kernel can open it by path. */
+      local?: boolean;
+    }
   | { kind: 'custom'; connection: unknown; path: string };
 
 /** status.json, written by the monitor inside the head job. */

@@ -13,25 +13,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union, overload
 
+from .protocol import JOBS_MIME_TYPE as JOBS_MIME
+from .protocol import JOBS_MIME_VERSION, NOTEBOOK_JOB_COLUMNS, STATE_CODES
 from .records import JobRecords
 
-JOBS_MIME = "application/vnd.jupyterlab-hpc.jobs+json"
-JOBS_MIME_VERSION = 1
 # Rows a table shows (HTML, text, the mime bundle): a notebook keeps its outputs.
 DISPLAY_ROWS = 1000
 
-# (key in a job dict, header) — the columns of squeue's default output, plus time left.
-JOB_COLUMNS: Sequence[tuple[str, str]] = (
-    ("id", "JOBID"),
-    ("partition", "PARTITION"),
-    ("name", "NAME"),
-    ("user", "USER"),
-    ("state", "STATE"),
-    ("elapsed", "TIME"),
-    ("timeLeft", "TIME_LEFT"),
-    ("nodes", "NODES"),
-    ("where", "NODELIST(REASON)"),
-)
+# (key in a job dict, header): squeue's default columns plus time left (protocol/jobs.ts); the
+# key "where" is Slurm's NODELIST(REASON), made in JobList._rows.
+JOB_COLUMNS: Sequence[tuple[str, str]] = tuple((c["key"], c["header"]) for c in NOTEBOOK_JOB_COLUMNS)
 
 PARTITION_COLUMNS: Sequence[tuple[str, str]] = (
     ("partition", "PARTITION"),
@@ -290,49 +281,3 @@ def job_state_filter(spec: Optional[str]) -> Optional[set[str]]:
     if "ALL" in states:
         return None
     return {STATE_CODES.get(s, s) for s in states}
-
-
-# squeue's short state codes (squeue --states accepts both forms).
-STATE_CODES = {
-    "BF": "BOOT_FAIL",
-    "CA": "CANCELLED",
-    "CD": "COMPLETED",
-    "CF": "CONFIGURING",
-    "CG": "COMPLETING",
-    "DL": "DEADLINE",
-    "F": "FAILED",
-    "NF": "NODE_FAIL",
-    "OOM": "OUT_OF_MEMORY",
-    "PD": "PENDING",
-    "PR": "PREEMPTED",
-    "R": "RUNNING",
-    "RD": "RESV_DEL_HOLD",
-    "RF": "REQUEUE_FED",
-    "RH": "REQUEUE_HOLD",
-    "RQ": "REQUEUED",
-    "RS": "RESIZING",
-    "RV": "REVOKED",
-    "SI": "SIGNALING",
-    "SE": "SPECIAL_EXIT",
-    "SO": "STAGE_OUT",
-    "ST": "STOPPED",
-    "S": "SUSPENDED",
-    "TO": "TIMEOUT",
-}
-
-# Like squeue without --states: jobs that ended (kept by Slurm for MinJobAge) are hidden.
-FINAL_STATES = frozenset(
-    {
-        "BOOT_FAIL",
-        "CANCELLED",
-        "COMPLETED",
-        "DEADLINE",
-        "FAILED",
-        "NODE_FAIL",
-        "OUT_OF_MEMORY",
-        "PREEMPTED",
-        "REVOKED",
-        "SPECIAL_EXIT",
-        "TIMEOUT",
-    }
-)

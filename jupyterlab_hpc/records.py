@@ -1,9 +1,10 @@
-"""Decodes the companion's records encoding (``server/src/queue-wire.ts``).
+"""Decodes the companion's records encoding (``protocol/records.ts``; the kernel's decoder,
+tested with the TypeScript one on ``test/fixtures/wire/``).
 
 A whole queue travels as one JSON header line (the poll's status, ``fields``, and ``none``:
 Slurm's placeholders for "nothing"), then the jobs as squeue printed them: fields split by
-\\x1f, each record ended by \\x1e and a newline. At 100k jobs, splitting the records is all
-the kernel does up front; a job's dict is built when code or a table asks for it.
+FIELD_SEP, each record ended by RECORD_END. At 100k jobs, splitting the records is all the
+kernel does up front; a job's dict is built when code or a table asks for it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-FIELD_SEP = "\x1f"
-RECORD_END = "\x1e\n"
+from .protocol import FIELD_SEP, RECORD_END
 
 
 class JobRecords:

@@ -43,8 +43,8 @@ if [ ! -d node_modules ] || ! stamp_ok npm "$d"; then
     stamp_set npm "$d"
 fi
 
-d=$(digest package.json tsconfig.json src schema style server/src server/webpack.config.js server/tsconfig.json)
-if [ ! -f jupyterlab_hpc/companion/main.js ] || [ ! -f jupyterlab_hpc/labextension/package.json ] || ! stamp_ok build "$d"; then
+d=$(digest package.json tsconfig.json src protocol scripts/protocol-json.mjs schema style server/src server/webpack.config.js server/tsconfig.json)
+if [ ! -f jupyterlab_hpc/companion/main.js ] || [ ! -f jupyterlab_hpc/labextension/package.json ] || [ ! -f jupyterlab_hpc/protocol.json ] || ! stamp_ok build "$d"; then
     log "building the labextension and the companion"
     npm run --silent build:prod >&2
     stamp_set build "$d"

@@ -9,9 +9,10 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { JOBS_MIME_TYPE, JOBS_MIME_VERSION, NOTEBOOK_JOB_COLUMNS } from '../protocol/jobs';
 import { shownReason } from './models/queue/jobs';
 
-export const JOBS_MIME_TYPE = 'application/vnd.jupyterlab-hpc.jobs+json';
+export { JOBS_MIME_TYPE };
 
 /**
  * A job as `%squeue` reports it: the companion's fields plus its cluster.
@@ -40,22 +41,15 @@ interface IColumn {
 
 const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
 
-const COLUMNS: ReadonlyArray<IColumn> = [
-  { key: 'id', label: trans => trans.__('ID'), value: job => text(job.id) },
-  { key: 'name', label: trans => trans.__('Name'), value: job => text(job.name) },
-  { key: 'user', label: trans => trans.__('User'), value: job => text(job.user) },
-  { key: 'partition', label: trans => trans.__('Partition'), value: job => text(job.partition) },
-  { key: 'state', label: trans => trans.__('State'), value: job => text(job.state) },
-  { key: 'elapsed', label: trans => trans.__('Elapsed'), value: job => text(job.elapsed) },
-  { key: 'timeLeft', label: trans => trans.__('Left'), value: job => text(job.timeLeft) },
-  { key: 'nodes', label: trans => trans.__('Nodes'), value: job => text(job.nodes) },
-  {
-    // Slurm's NODELIST(REASON): where it runs, or why it waits.
-    key: 'where',
-    label: trans => trans.__('Nodes / reason'),
-    value: job => text(job.nodeList) || shownReason({ reason: text(job.reason) })
-  }
-];
+const COLUMNS: ReadonlyArray<IColumn> = NOTEBOOK_JOB_COLUMNS.map(({ key, label }) => ({
+  key,
+  label: trans => trans.__(label),
+  value:
+    key === 'where'
+      ? // Slurm's NODELIST(REASON): where it runs, or why it waits.
+        job => text(job.nodeList) || shownReason({ reason: text(job.reason) })
+      : job => text(job[key])
+}));
 
 const CLUSTER_COLUMN: IColumn = {
   key: 'cluster',
@@ -138,7 +132,7 @@ export function asJobsData(value: unknown): IJobsData | null {
     return null;
   }
   const data = value as Partial<IJobsData>;
-  return data.version === 1 && Array.isArray(data.jobs) && Array.isArray(data.clusters)
+  return data.version === JOBS_MIME_VERSION && Array.isArray(data.jobs) && Array.isArray(data.clusters)
     ? ({ query: {}, ...data, jobs: data.jobs.filter(job => typeof job === 'object' && job !== null) } as IJobsData)
     : null;
 }

@@ -7,7 +7,8 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import { decodeRecords } from './records';
+import type * as Queue from '../protocol/queue';
+import { decodeRecords } from '../protocol/records';
 
 /**
  * A session shorter than this counts as a failed connection, so that a
@@ -221,69 +222,30 @@ export namespace HpcSocket {
    */
   export type Status = 'connecting' | 'open' | 'closed';
 
-  export type ClientMessage =
-    | { type: 'subscribe'; cluster: string; all: boolean }
-    | { type: 'unsubscribe'; cluster: string }
-    | { type: 'notifications'; enabled: boolean };
+  export type ClientMessage = Queue.ClientMessage;
 
   /**
    * The state of a cluster's shared poll.
    */
-  export interface IQueueState {
-    cluster: string;
-    status: 'ok' | 'error' | 'stale';
-    /** Slurm's message while the status is not `ok`. */
-    error?: string;
-    /** Set while the rows are shown but some of Slurm's records could not be read. */
-    warning?: string;
-    /** ISO time of the last successful poll (not of this message). */
-    updatedAt?: string;
-    version: number;
-  }
+  export type IQueueState = Queue.QueueStateMessage;
 
   /**
    * A cluster's whole queue (of the subscription's users), rows in
    * `fields` order.
    */
-  export interface ISnapshotMessage extends IQueueState {
-    type: 'snapshot';
-    fields: string[];
-    rows: string[][];
-  }
+  export type ISnapshotMessage = Queue.SnapshotMessage;
 
   /**
    * What changed since the previous message; no rows and a non-ok status
    * means Slurm failed and the rows still stand.
    */
-  export interface IDiffMessage extends IQueueState {
-    type: 'diff';
-    added: string[][];
-    changed: string[][];
-    /** Ids of the jobs that left the queue. */
-    removed: string[];
-  }
+  export type IDiffMessage = Queue.DiffMessage;
 
-  export interface IJobEndedEvent {
-    id: string;
-    name: string;
-    user: string;
-    /** The final state, or '' when the job left the queue unseen in one. */
-    state: string;
-    /** Slurm's `exit:signal`, when scontrol still knew the job. */
-    exitCode?: string;
-  }
+  export type IJobEndedEvent = Queue.JobEndedEvent;
 
-  export interface IJobEndedMessage {
-    type: 'job-ended';
-    cluster: string;
-    events: IJobEndedEvent[];
-  }
+  export type IJobEndedMessage = Queue.JobEndedMessage;
 
-  export interface IErrorMessage {
-    type: 'error';
-    cluster?: string;
-    error: string;
-  }
+  export type IErrorMessage = Queue.ErrorMessage;
 
   export type ServerMessage = ISnapshotMessage | IDiffMessage | IJobEndedMessage | IErrorMessage;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { decodeRecords } from '../../src/records';
+import { decodeRecords } from '../../protocol/records';
 import { Companion, PollTiming } from './companion';
 import { BenchQueue } from './queue';
 import { RawRun, squeuePeakMb, timeRawSqueue } from './raw-squeue';

@@ -1,5 +1,8 @@
+import { JOB_FIELD_NAMES, isFinalState } from '../../protocol/jobs';
+import type { JobEndedEvent, QueueDiff, QueueState } from '../../protocol/queue';
+import { forEachRecord } from '../../protocol/records';
 import { collectAfterBigPoll } from './util/memory';
-import { FINAL_STATES, JOB_FIELD_NAMES, forEachRecord, recordFields, recordId } from './slurm/squeue';
+import { recordFields, recordId } from './slurm/squeue';
 import { RefusedRecord, SqueueRecords } from './slurm/squeue-records';
 
 /**
@@ -7,18 +10,7 @@ import { RefusedRecord, SqueueRecords } from './slurm/squeue-records';
  * the magics): one squeue per interval whatever the number of views, none
  * when nobody watches. Subscribers get the full snapshot once, then diffs.
  */
-export type QueueStatus = 'ok' | 'error' | 'stale';
-
-export interface QueueState {
-  status: QueueStatus;
-  /** Slurm's (or the transport's) message while status is not 'ok'. */
-  error?: string;
-  /** When the last successful squeue finished. */
-  updatedAt?: string;
-  /** With status 'ok': records squeue printed that could not be read (every other job is shown). */
-  warning?: string;
-  version: number;
-}
+export type { JobEndedEvent, QueueDiff, QueueState, QueueStatus } from '../../protocol/queue';
 
 export interface QueueSnapshot extends QueueState {
   fields: readonly string[];
@@ -30,21 +22,6 @@ export interface QueueSnapshot extends QueueState {
 
 export interface QueueText extends QueueState {
   text: string;
-}
-
-export interface QueueDiff extends QueueState {
-  added: string[][];
-  changed: string[][];
-  removed: string[];
-}
-
-/** A job of the watched queue reached a final state or left the queue. */
-export interface JobEndedEvent {
-  id: string;
-  name: string;
-  user: string;
-  /** The final state, or '' when the job left the queue before we saw one. */
-  state: string;
 }
 
 export interface QueueListener {
@@ -198,7 +175,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
             const fields = recordFields(record);
             added.push(fields);
             // a short job can start and end between two polls: first seen already ended
-            if (FINAL_STATES.has(fields[F_STATE])) {
+            if (isFinalState(fields[F_STATE])) {
               ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
             }
           }
@@ -207,7 +184,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
           if (old !== record) {
             const fields = recordFields(record);
             changed.push(fields);
-            if (FINAL_STATES.has(fields[F_STATE]) && !FINAL_STATES.has(stateOf(old))) {
+            if (isFinalState(fields[F_STATE]) && !isFinalState(stateOf(old))) {
               ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: fields[F_STATE] });
             }
           }
@@ -230,7 +207,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
         if (!next.has(id)) {
           removed.push(id);
           const fields = recordFields(old);
-          if (!FINAL_STATES.has(fields[F_STATE])) {
+          if (!isFinalState(fields[F_STATE])) {
             ended.push({ id, name: fields[F_NAME], user: fields[F_USER], state: '' });
           }
         }

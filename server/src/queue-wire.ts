@@ -1,15 +1,12 @@
-import { FINAL_STATES, JOB_FIELD_NAMES, NONE_VALUES, RECORD_SEP, recordField } from './slurm/squeue';
+import { JOB_FIELD_NAMES, NONE_VALUES, isFinalState } from '../../protocol/jobs';
+import { RECORD_END, RecordsHeader } from '../../protocol/records';
+import { recordField } from './slurm/squeue';
 
 /**
- * A queue on the wire, built for 100k-job queues: one JSON header line, then
- * the jobs as squeue printed them (fields split by \x1f, each record ended by
- * \x1e and a newline). Field names and Slurm's "nothing" placeholders
- * travel once, in the header; the rows are never re-serialized, so a new view
- * of a whole queue costs one copy of squeue's output instead of 100k arrays
- * and 16 MB of JSON. Decoders: `src/ws.ts` (the sidebar) and
- * `jupyterlab_hpc/records.py` (the magics).
+ * A queue on the wire in the records encoding (protocol/records.ts): one JSON header line,
+ * then the jobs as squeue printed them. Decoders: protocol/records.ts (the sidebar) and
+ * jupyterlab_hpc/records.py (the magics).
  */
-export const RECORDS_CONTENT_TYPE = 'application/vnd.jupyterlab-hpc.records; charset=utf-8';
 
 /**
  * The header line and the records text, to be sent one after the other (as two fragments of one
@@ -17,7 +14,8 @@ export const RECORDS_CONTENT_TYPE = 'application/vnd.jupyterlab-hpc.records; cha
  * JSON escapes every newline, so the first one ends the header.
  */
 export function encodeRecords(header: object, text: string): [string, string] {
-  return [`${JSON.stringify({ ...header, fields: JOB_FIELD_NAMES, none: NONE_VALUES })}\n`, text];
+  const line: RecordsHeader = { ...header, fields: JOB_FIELD_NAMES, none: NONE_VALUES };
+  return [`${JSON.stringify(line)}\n`, text];
 }
 
 /** Which jobs an answer carries; absent parts do not filter. */
@@ -43,7 +41,7 @@ export function recordMatcher(filter: JobFilter): ((record: string) => boolean) 
     tests.push(r => recordField(r, F_USER) === user);
   }
   if (states === 'active') {
-    tests.push(r => !FINAL_STATES.has(recordField(r, F_STATE)));
+    tests.push(r => !isFinalState(recordField(r, F_STATE)));
   } else if (states !== undefined) {
     tests.push(r => states.has(recordField(r, F_STATE)));
   }
@@ -69,15 +67,14 @@ export function selectRecords(
       kept.push(r);
     }
   }
-  // ended as squeue ends them (\x1e and a newline): one form for decoders whether filtered or not
-  const end = `${RECORD_SEP}\n`;
-  return { text: kept.length ? kept.join(end) + end : '', count: kept.length };
+  // ended as squeue's are: one form for decoders whether filtered or not
+  return { text: kept.length ? kept.join(RECORD_END) + RECORD_END : '', count: kept.length };
 }
 
 /** How many records squeue text holds. */
 export function countRecords(text: string): number {
   let n = 0;
-  for (let i = text.indexOf(RECORD_SEP); i >= 0; i = text.indexOf(RECORD_SEP, i + 1)) {
+  for (let i = text.indexOf(RECORD_END); i >= 0; i = text.indexOf(RECORD_END, i + RECORD_END.length)) {
     n += 1;
   }
   return n;

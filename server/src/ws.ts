@@ -2,10 +2,11 @@ import websocket from '@fastify/websocket';
 import { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { Cluster, ClusterRegistry } from './clusters';
-import { JobEndedEvent, QueueDiff, QueueSnapshot } from './poller';
+import { JOB_FIELD_NAMES } from '../../protocol/jobs';
+import type { DiffMessage, JobEndedEvent, JobEndedMessage, QueueDiff, SnapshotHeader } from '../../protocol/queue';
+import { QueueSnapshot } from './poller';
 import { encodeRecords, recordMatcher, selectRecords } from './queue-wire';
 import { SetManager } from './sets/manager';
-import { JOB_FIELD_NAMES } from './slurm/squeue';
 import { CLOSE_POLICY, MAX_CLIENT_FRAME_BYTES, readClientMessage } from './ws-messages';
 
 /**
@@ -35,10 +36,7 @@ interface Connection {
  * Adds Slurm's "exit:signal" code to ended jobs while scontrol still knows
  * them (MinJobAge); best effort: the notification goes out either way.
  */
-async function withExitCodes(
-  cluster: Cluster,
-  events: JobEndedEvent[]
-): Promise<Array<JobEndedEvent & { exitCode?: string }>> {
+async function withExitCodes(cluster: Cluster, events: JobEndedEvent[]): Promise<JobEndedEvent[]> {
   return Promise.all(
     events.map(async e => {
       try {
@@ -78,7 +76,16 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
     }
     const { status, error, warning, updatedAt, version, records } = snap;
     const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
-    const header = { type: 'snapshot', cluster, status, error, warning, updatedAt, version, count: selected.count };
+    const header: Omit<SnapshotHeader, 'fields' | 'none'> = {
+      type: 'snapshot',
+      cluster,
+      status,
+      error,
+      warning,
+      updatedAt,
+      version,
+      count: selected.count
+    };
     const [head, text] = encodeRecords(header, selected.text);
     conn.socket.send(head, { fin: false });
     conn.socket.send(text, { fin: true });
@@ -107,14 +114,14 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
         ...diff,
         added: diff.added.filter(mine),
         changed: diff.changed.filter(mine)
-      });
+      } satisfies DiffMessage);
     const sub = cluster.queue.subscribe({
       diff: diff => (ready ? deliver(diff) : pending.push(diff)),
       ended: (events: JobEndedEvent[]) => {
         const own = events.filter(e => e.user === cluster.user);
         if (own.length && notificationOwner(name) === conn) {
           void withExitCodes(cluster, own).then(withCodes =>
-            send(conn, { type: 'job-ended', cluster: name, events: withCodes })
+            send(conn, { type: 'job-ended', cluster: name, events: withCodes } satisfies JobEndedMessage)
           );
         }
       }

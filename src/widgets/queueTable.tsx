@@ -8,6 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import * as React from 'react';
 
+import { QUEUE_TABLE_COLUMNS } from '../../protocol/jobs';
 import { IQueueJob, shownReason } from '../models/queue/jobs';
 import type { QueueModel } from '../models/queue/model';
 import type { ISelectModifiers } from '../models/queue/selection';
@@ -32,19 +33,11 @@ interface IColumn {
   value: (job: IQueueJob) => string;
 }
 
-// What matters most in a narrow sidebar comes first: which job, in what
-// state, for how long; then where and whose.
-const COLUMNS: ReadonlyArray<IColumn> = [
-  { id: 'id', label: trans => trans.__('ID'), value: job => job.id },
-  { id: 'name', label: trans => trans.__('Name'), value: job => job.name },
-  { id: 'state', label: trans => trans.__('State'), value: job => job.state },
-  { id: 'elapsed', label: trans => trans.__('Elapsed'), value: job => job.elapsed },
-  { id: 'timeLeft', label: trans => trans.__('Left'), value: job => job.timeLeft },
-  { id: 'nodes', label: trans => trans.__('Nodes'), value: job => job.nodes },
-  { id: 'partition', label: trans => trans.__('Partition'), value: job => job.partition },
-  { id: 'user', label: trans => trans.__('User'), value: job => job.user },
-  { id: 'reason', label: trans => trans.__('Reason'), value: shownReason }
-];
+const COLUMNS: ReadonlyArray<IColumn> = QUEUE_TABLE_COLUMNS.map(({ key, label }) => ({
+  id: key,
+  label: trans => trans.__(label),
+  value: key === 'reason' ? shownReason : job => job[key]
+}));
 
 export interface IQueueTableProps {
   rows: ReadonlyArray<IQueueJob>;

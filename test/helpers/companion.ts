@@ -4,7 +4,7 @@ import { ClusterRegistry, createClusterRegistry } from '../../server/src/cluster
 import { ClusterConfig } from '../../server/src/config';
 import { createRunner } from '../../server/src/runners';
 import { CommandRunner } from '../../server/src/runners/types';
-import { decodeRecords } from '../../src/records';
+import { decodeRecords } from '../../protocol/records';
 import { Served, serve } from './http';
 import { localConf, sshFixture } from './slurm';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRecords } from '../../src/records';
+import { decodeRecords } from '../../protocol/records';
 import { body } from '../helpers/http';
 import { WsClient, localCluster, remoteCluster, startCompanion, waitUntil } from '../helpers/companion';
 import { CompanionProcess, spawnCompanion } from '../helpers/companion-process';

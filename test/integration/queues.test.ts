@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRecords } from '../../src/records';
+import { decodeRecords } from '../../protocol/records';
 import { Served, body } from '../helpers/http';
 import { TestCompanion, WsClient, localCluster, remoteCluster, startCompanion, waitUntil } from '../helpers/companion';
 import { localConf, remoteConf, slurm, squeueState, submitLocal, submitRemote } from '../helpers/slurm';
@@ -67,7 +67,12 @@ describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
       const get = async (query: string) => {
         const res = await c.served.request(`/api/clusters/local/jobs?format=records&${query}`);
         expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.jupyterlab-hpc\.records/);
-        return decodeRecords(await res.text()) as { status: string; count: number; fields: string[]; rows: Row[] };
+        return decodeRecords(await res.text()) as unknown as {
+          status: string;
+          count: number;
+          fields: string[];
+          rows: Row[];
+        };
       };
       const mine = await waitUntil(
         async () => {

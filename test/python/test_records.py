@@ -1,4 +1,8 @@
-"""The records encoding as the kernel decodes it, and the JobList built on it (no kernel needed)."""
+"""The records encoding as the kernel decodes it, and the JobList built on it (no kernel needed).
+
+The golden files in test/fixtures/wire/ are decoded by test/unit/protocol-records.test.ts too:
+answers captured from the real companion (capture.mjs), and encodings both decoders refuse.
+"""
 
 from __future__ import annotations
 
@@ -8,65 +12,63 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_hpc.display import DISPLAY_ROWS, JOBS_MIME, JobList
+from jupyterlab_hpc.protocol import FIELD_SEP, JOB_FIELD_NAMES, NONE_VALUES, RECORD_END
 from jupyterlab_hpc.records import JobRecords
 
-# Real output of the local Slurm: arrays, a name with spaces and '|', a newline in a name, N/A, (null).
-CAPTURED = (Path(__file__).parent.parent / "fixtures" / "slurm" / "squeue-mixed.txt").read_text()
-# The companion's wire order (server/src/slurm/squeue.ts): free text (account, name, comment) last.
-FIELDS = [
-    "id",
-    "jobId",
-    "arrayJobId",
-    "arrayTaskId",
-    "user",
-    "partition",
-    "state",
-    "reason",
-    "elapsed",
-    "timeLimit",
-    "timeLeft",
-    "nodes",
-    "cpus",
-    "nodeList",
-    "submitTime",
-    "startTime",
-    "account",
-    "name",
-    "comment",
-]
+WIRE = Path(__file__).parent.parent / "fixtures" / "wire"
+GOLDEN = sorted(WIRE.glob("*.records"))
+REFUSED = sorted((WIRE / "refused").glob("*.records"))
+
+
+def read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")  # as sent: no newline translation
 
 
 def encoded(text: str, **header: object) -> str:
-    return json.dumps(dict(header, fields=FIELDS, none=["(null)", "N/A", "n/a", "(None)"])) + "\n" + text
+    return json.dumps(dict(header, fields=JOB_FIELD_NAMES, none=sorted(NONE_VALUES))) + "\n" + text
 
 
-def test_decodes_squeue_records_with_placeholders_made_empty() -> None:
-    answer = JobRecords(encoded(CAPTURED, status="ok", version=2), "local")
-    assert answer.header["status"] == "ok" and len(answer) == 7
-    jobs = {answer.job(i)["id"]: answer.job(i) for i in range(len(answer))}
-    assert jobs["4"]["name"] == "name with spaces | and, commas"
-    assert jobs["6"]["name"] == "new\nline"
-    assert jobs["1"]["account"] == "" and jobs["1"]["cluster"] == "local"
-    assert jobs["3"]["startTime"] == ""
+def test_there_are_golden_files() -> None:
+    assert {p.name for p in GOLDEN} >= {"mixed.records", "filtered.records", "empty.records"}
+    assert len(REFUSED) >= 5
 
 
-@pytest.mark.parametrize("text", ["no header line", '{"status": "ok"}\n', encoded("1\x1f2\x1e")])
-def test_refuses_what_is_not_the_encoding(text: str) -> None:
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
+def test_decodes_every_golden_file_into_the_rows_the_companion_sent_as_json(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    answer = JobRecords(read(path))
+    assert answer.header == expected["header"] and answer.fields == expected["header"]["fields"]
+    assert len(answer) == len(expected["rows"])
+    assert [list(answer.job(i).values()) for i in range(len(answer))] == expected["rows"]
+    assert all(list(answer.job(i)) == answer.fields for i in range(len(answer)))
+
+
+def test_free_text_is_data_and_placeholders_are_empty() -> None:
+    answer = JobRecords(read(WIRE / "mixed.records"), "local")
+    jobs = {answer.job(i)["name"]: answer.job(i) for i in range(len(answer))}
+    assert {"name with spaces | and, commas", "two\nlines", "sep\u241fin\u241ename", "arr"} <= set(jobs)
+    assert jobs["acct"]["account"] == "ac\u241fc" and jobs["acct"]["startTime"] == ""
+    assert jobs["arr"]["arrayTaskId"] == "0-2" and jobs["arr"]["cluster"] == "local"
+
+
+@pytest.mark.parametrize("path", REFUSED, ids=lambda p: p.name)
+def test_refuses_what_the_typescript_decoder_refuses(path: Path) -> None:
     with pytest.raises(ValueError):
-        JobRecords(text)
+        answer = JobRecords(read(path))
+        for i in range(len(answer)):  # a record of another width is refused when read
+            answer.job(i)
 
 
 def test_a_record_of_another_width_is_an_error_when_read() -> None:
-    answer = JobRecords(encoded("1\x1f2\x1e\n"))
-    with pytest.raises(ValueError, match="2 fields, expected 19"):
+    answer = JobRecords(encoded("1" + FIELD_SEP + "2" + RECORD_END))
+    with pytest.raises(ValueError, match=f"2 fields, expected {len(JOB_FIELD_NAMES)}"):
         answer.job(0)
 
 
 def big(n: int, cluster: str) -> JobRecords:
-    row = "\x1f".join(
-        ["{i}", "{i}", "N/A", "N/A", "job-{i}", "me", "(null)", "debug", "PENDING", "JobHeldUser"] + ["x"] * 9
-    )
-    return JobRecords(encoded("".join(row.format(i=i) + "\x1e\n" for i in range(n))), cluster)
+    values = {"id": "{i}", "jobId": "{i}", "arrayJobId": "N/A", "arrayTaskId": "N/A", "name": "job-{i}"}
+    row = FIELD_SEP.join(values.get(f, "x") for f in JOB_FIELD_NAMES)
+    return JobRecords(encoded("".join(row.format(i=i) + RECORD_END for i in range(n))), cluster)
 
 
 def test_joblist_builds_a_job_only_when_asked_and_reads_like_a_list() -> None:

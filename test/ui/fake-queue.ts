@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { JOB_FIELD_NAMES } from '../../server/src/slurm/squeue';
+import { JOB_FIELD_NAMES } from '../../protocol/jobs';
 
 /**
  * A made-up queue in the companion's wire format (rows of `FIELDS`, the

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeRecords, recordMatcher, selectRecords } from '../../server/src/queue-wire';
 import { JOB_FIELD_NAMES, recordField, recordFields, splitRecords } from '../../server/src/slurm/squeue';
-import { decodeRecords } from '../../src/records';
+import { decodeRecords } from '../../protocol/records';
 
 // real output of the local Slurm: arrays, a name with spaces and '|', a newline in a name, N/A and (null)
 const captured = readFileSync(join(__dirname, '../fixtures/slurm/squeue-mixed.txt'), 'utf8');
 const records = splitRecords(captured);
 const F = (name: string) => JOB_FIELD_NAMES.indexOf(name as never);
 
-describe('the records encoding (queue-wire.ts → src/records.ts)', () => {
+describe('the records encoding (queue-wire.ts → protocol/records.ts)', () => {
   it("carries squeue's own text and decodes to the rows the companion parses", () => {
     const decoded = decodeRecords(encodeRecords({ type: 'snapshot', cluster: 'c', version: 3 }, captured).join(''));
     expect(decoded).toMatchObject({ type: 'snapshot', cluster: 'c', version: 3, fields: JOB_FIELD_NAMES });
@@ -23,7 +23,7 @@ describe('the records encoding (queue-wire.ts → src/records.ts)', () => {
     expect(decodeRecords(encodeRecords({}, some.text).join(''))!.rows).toHaveLength(some.count);
     expect(decodeRecords(encodeRecords({}, '').join(''))!.rows).toEqual([]);
     expect(decodeRecords('{"type":"diff"}')).toBeNull();
-    expect(decodeRecords('{"fields":["a","b"]}\nx\x1fy\x1fz\x1e')).toBeNull(); // wrong width
+    expect(decodeRecords('{"fields":["a","b"]}\nx\x1fy\x1fz\x1e\n')).toBeNull(); // wrong width
     expect(decodeRecords('{"fields":["a"]}\nx\x1etrailing')).toBeNull();
   });
 

@@ -3,8 +3,10 @@ import { FastifyInstance, FastifyReply } from 'fastify';
 import { Cluster, ClusterRegistry } from '../clusters';
 import { NotRegularFileError } from '../runners/output-file';
 import { JobAction } from '../slurm/adapter';
-import { RECORDS_CONTENT_TYPE, countRecords, encodeRecords, recordMatcher, selectRecords } from '../queue-wire';
-import { JOB_FIELD_NAMES, recordFields, splitRecords, toJob } from '../slurm/squeue';
+import { JOB_FIELD_NAMES } from '../../../protocol/jobs';
+import { RECORDS_CONTENT_TYPE } from '../../../protocol/records';
+import { countRecords, encodeRecords, recordMatcher, selectRecords } from '../queue-wire';
+import { recordFields, splitRecords, toJob } from '../slurm/squeue';
 
 const nameParam = {
   type: 'object',

@@ -1,8 +1,10 @@
+import { FIELD_SEP } from '../../../protocol/records';
+
 /**
- * Delimited Slurm output: fields separated by the ASCII unit separator so that
- * names with spaces, '|' or ',' survive; one record per line.
+ * Delimited Slurm output: fields separated by the ASCII unit separator (FIELD_SEP) so
+ * that names with spaces, '|' or ',' survive; one record per line.
  */
-export const FIELD_SEP = '\x1f';
+export { FIELD_SEP };
 
 /** Builds a `-o` format string from `%x` specifiers. */
 export function delimitedFormat(specifiers: readonly string[]): string {

@@ -1,15 +1,16 @@
 import { randomInt } from 'node:crypto';
-import { FIELD_SEP } from './fields';
-import { FREE_TEXT_FIELD_COUNT, JOB_FIELDS, RECORD_SEP, TRUSTED_FIELD_COUNT } from './squeue';
+import { JOB_FIELDS } from '../../../protocol/jobs';
+import { FIELD_SEP, RECORD_END, RECORD_SEP, VISIBLE_FIELD_SEP, VISIBLE_RECORD_SEP } from '../../../protocol/records';
+import { FREE_TEXT_FIELD_COUNT, TRUSTED_FIELD_COUNT } from './squeue';
 
 /**
- * squeue's raw output made into the wire form (queue-wire.ts: fields split by \x1f, records
- * ended by \x1e and a newline), whatever other users put in their jobs' free text.
+ * squeue's raw output made into the records form (protocol/records.ts: fields split by
+ * FIELD_SEP, records ended by RECORD_END), whatever other users put in their jobs' free text.
  *
  * The format (squeueFormat) writes a secret of the poll, the nonce, at the start of every
- * free-text field and after every record's \x1e. No user can write the nonce into a job, so a
- * record ends only where squeue ended it, and the free text lies between known marks: a \x1f
- * or \x1e inside it is data, shown as the visible ␟ (U+241F) or ␞ (U+241E). A record that
+ * free-text field and after every record's RECORD_SEP. No user can write the nonce into a job, so a
+ * record ends only where squeue ended it, and the free text lies between known marks: a separator
+ * inside it is data, shown as the visible ␟ (U+241F) or ␞ (U+241E). A record that
  * still does not fit (a trusted field with a separator) is refused alone, never the poll.
  */
 export interface RefusedRecord {
@@ -62,7 +63,7 @@ function recordsEnd(output: string, recordEnd: string): number {
  * that format at all (e.g. an error text on stdout).
  */
 export function readSqueueRecords(output: string, nonce: string): SqueueRecords {
-  const recordEnd = `${RECORD_SEP}${nonce}\n`;
+  const recordEnd = `${RECORD_SEP}${nonce}\n`; // RECORD_END once the nonce is gone
   const end = recordsEnd(output, recordEnd);
   // The hot path (100k jobs): counting proves every record clean. Each record has at least its
   // format's separators and exactly one end (the nonce is secret), so equal counts leave none
@@ -77,9 +78,6 @@ export function readSqueueRecords(output: string, nonce: string): SqueueRecords 
   }
   return readOneByOne(output.slice(0, end), nonce, recordEnd);
 }
-
-const VISIBLE_FIELD_SEP = '\u241f';
-const VISIBLE_RECORD_SEP = '\u241e';
 
 /** Free text made fit for the wire: its separators become visible symbols; the rest is data as is. */
 function visible(text: string): string {
@@ -110,7 +108,7 @@ function readRecord(record: string, nonce: string, refused: RefusedRecord[]): st
   } else if (free.length !== FREE_TEXT_FIELD_COUNT) {
     refused.push({ id, why: `${free.length} text fields, expected ${FREE_TEXT_FIELD_COUNT}` });
   } else {
-    return trusted + FIELD_SEP + free.map(visible).join(FIELD_SEP) + RECORD_SEP + '\n';
+    return trusted + FIELD_SEP + free.map(visible).join(FIELD_SEP) + RECORD_END;
   }
   return undefined;
 }

@@ -1,10 +1,11 @@
+import type { JobField } from '../../../protocol/jobs';
 import type { IQueueJob } from './jobs';
 import type { StoreChange } from './store';
 
 /**
- * The sortable columns of the queue table.
+ * What the queue table sorts by: any job field (its columns: protocol/jobs.ts QUEUE_TABLE_COLUMNS).
  */
-export type SortColumn = 'id' | 'name' | 'user' | 'partition' | 'state' | 'elapsed' | 'timeLeft' | 'nodes' | 'reason';
+export type SortColumn = JobField;
 
 export interface ISort {
   column: SortColumn;
@@ -186,20 +187,17 @@ function compareIds(a: IQueueJob, b: IQueueJob): number {
   return compareNumbers(a.idMajor, b.idMajor) || compareNumbers(a.idMinor, b.idMinor) || compareStrings(a.id, b.id);
 }
 
-const KEYS: { [C in SortColumn]: (a: IQueueJob, b: IQueueJob) => number } = {
+/** Fields that sort by a precomputed key; every other field sorts as text. */
+const KEYS: { [C in SortColumn]?: (a: IQueueJob, b: IQueueJob) => number } = {
   id: () => 0,
-  name: (a, b) => compareStrings(a.name, b.name),
-  user: (a, b) => compareStrings(a.user, b.user),
-  partition: (a, b) => compareStrings(a.partition, b.partition),
-  state: (a, b) => compareStrings(a.state, b.state),
   elapsed: (a, b) => compareNumbers(a.elapsedSeconds, b.elapsedSeconds),
   timeLeft: (a, b) => compareNumbers(a.timeLeftSeconds, b.timeLeftSeconds),
-  nodes: (a, b) => compareNumbers(a.nodeCount, b.nodeCount),
-  reason: (a, b) => compareStrings(a.reason, b.reason)
+  nodes: (a, b) => compareNumbers(a.nodeCount, b.nodeCount)
 };
 
 function comparator(sort: ISort): (a: IQueueJob, b: IQueueJob) => number {
-  const key = KEYS[sort.column];
+  const { column } = sort;
+  const key = KEYS[column] ?? ((a: IQueueJob, b: IQueueJob) => compareStrings(a[column], b[column]));
   const sign = sort.ascending ? 1 : -1;
   return (a, b) => sign * (key(a, b) || compareIds(a, b));
 }

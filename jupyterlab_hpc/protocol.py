@@ -1,0 +1,57 @@
+"""The shapes every process shares, as Python reads them: ``protocol.json``, which the build
+writes from the TypeScript definitions in ``protocol/`` (jobs.ts, records.ts) into this package.
+
+Nothing here is written by hand: a job field, state or separator is changed in ``protocol/``
+and reaches the companion, the Lab frontend and this module alike.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any, TypedDict
+
+
+class JobField(TypedDict):
+    name: str
+    spec: str
+    label: str
+    header: str
+    freeText: bool
+
+
+class JobColumn(TypedDict):
+    key: str
+    label: str
+    header: str
+
+
+def _load() -> dict[str, Any]:
+    try:
+        text = resources.files(__package__).joinpath("protocol.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ImportError("jupyterlab_hpc/protocol.json is missing: build the package (npm run build:lib)") from None
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+_PROTOCOL = _load()
+_JOBS: dict[str, Any] = _PROTOCOL["jobs"]
+_RECORDS: dict[str, Any] = _PROTOCOL["records"]
+
+# protocol/jobs.ts
+JOB_FIELDS: tuple[JobField, ...] = tuple(_JOBS["JOB_FIELDS"])
+JOB_FIELD_NAMES: tuple[str, ...] = tuple(_JOBS["JOB_FIELD_NAMES"])
+NONE_VALUES: frozenset[str] = frozenset(_JOBS["NONE_VALUES"])
+STATE_CODES: dict[str, str] = dict(_JOBS["STATE_CODES"])
+FINAL_STATES: frozenset[str] = frozenset(_JOBS["FINAL_STATES"])
+ACTIVE_STATES: frozenset[str] = frozenset(_JOBS["ACTIVE_STATES"])
+NOTEBOOK_JOB_COLUMNS: tuple[JobColumn, ...] = tuple(_JOBS["NOTEBOOK_JOB_COLUMNS"])
+JOBS_MIME_TYPE: str = _JOBS["JOBS_MIME_TYPE"]
+JOBS_MIME_VERSION: int = _JOBS["JOBS_MIME_VERSION"]
+
+# protocol/records.ts
+FIELD_SEP: str = _RECORDS["FIELD_SEP"]
+RECORD_SEP: str = _RECORDS["RECORD_SEP"]
+RECORD_END: str = _RECORDS["RECORD_END"]
+RECORDS_CONTENT_TYPE: str = _RECORDS["RECORDS_CONTENT_TYPE"]

@@ -89,7 +89,17 @@ export interface ISetTls {
 }
 
 export type SetConnection =
-  | { kind: 'dask'; address: string; dashboard?: string; schedulerFile: string; tls?: ISetTls; tlsFiles?: ISetTls }
+  | {
+      kind: 'dask';
+      address: string;
+      dashboard?: string;
+      schedulerFile: string;
+      tls?: ISetTls;
+      tlsFiles?: ISetTls;
+      /** The dashboard answers only requests with this cookie (name) set to this secret. */
+      dashboardCookie?: string;
+      dashboardSecret?: string;
+    }
   | { kind: 'ipyparallel'; clientFile: { [key: string]: unknown }; path: string; local?: boolean }
   | { kind: 'custom'; connection: unknown; path: string };
 

@@ -4,6 +4,12 @@
  * Jupyter server's jupyter-server-proxy (`{baseUrl}proxy/<node>:<port>/…`),
  * which forwards only to the hosts of `c.ServerProxy.host_allowlist` (see
  * `jupyterlab_hpc.dashboards.allow_set_nodes`).
+ *
+ * The scheduler answers only requests that carry its set's secret (any user
+ * on the cluster can reach the node): the panel sets it as a cookie for the
+ * proxied dashboard's path before it loads anything, so the page, its
+ * scripts and bokeh's WebSocket present it through the proxy (which forwards
+ * the browser's headers), in the panel or in a browser tab of its own.
  */
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { URLExt } from '@jupyterlab/coreutils';
@@ -12,7 +18,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { IFrame } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 
-import type { ISetRecord } from '../models/setsApi';
+import { SetsApi, type ISetRecord } from '../models/setsApi';
 
 /**
  * Bokeh's dashboard is a script application that talks back over a
@@ -28,18 +34,64 @@ export type DashboardPanel = MainAreaWidget<IFrame>;
  * address that is not an http(s) URL with a host and a port.
  */
 export function proxiedDashboardUrl(dashboard: string, baseUrl: string): string | null {
+  const url = dashboardUrl(dashboard);
+  if (!url) {
+    return null;
+  }
+  const path = url.pathname === '/' ? '/status' : url.pathname;
+  return URLExt.join(proxiedRoot(url, baseUrl), path) + url.search;
+}
+
+/**
+ * The cookie that carries the set's secret to its dashboard: only for the
+ * proxied dashboard's own path (`{baseUrl}proxy/<node>:<port>/`), never sent
+ * by another site's page.
+ */
+export function dashboardCookie(
+  dashboard: string,
+  baseUrl: string,
+  cookie: { name: string; secret: string },
+  pageUrl: string
+): string | null {
+  const url = dashboardUrl(dashboard);
+  if (!url || !/^[\w-]+$/.test(cookie.name) || !/^\w+$/.test(cookie.secret)) {
+    return null;
+  }
+  const page = new URL(pageUrl);
+  const path = new URL(`${proxiedRoot(url, baseUrl)}/`, page).pathname;
+  const secure = page.protocol === 'https:' ? '; Secure' : '';
+  return `${cookie.name}=${cookie.secret}; Path=${path}; SameSite=Strict${secure}`;
+}
+
+function dashboardUrl(dashboard: string): URL | null {
   let url: URL;
   try {
     url = new URL(dashboard);
   } catch {
     return null;
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    return null;
-  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname ? url : null;
+}
+
+function proxiedRoot(url: URL, baseUrl: string): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const path = url.pathname === '/' ? '/status' : url.pathname;
-  return URLExt.join(baseUrl, 'proxy', `${url.hostname}:${port}`, path) + url.search;
+  return URLExt.join(baseUrl, 'proxy', `${url.hostname}:${port}`);
+}
+
+/**
+ * Give the browser the set's dashboard secret (from the companion, for the
+ * set's owner): its cookie for the proxied dashboard's path.
+ */
+async function presentSecret(record: ISetRecord, settings: ServerConnection.ISettings): Promise<void> {
+  const connection = await new SetsApi(settings).connection(record.id);
+  if (connection.kind !== 'dask' || !connection.dashboardCookie || !connection.dashboardSecret || !record.dashboard) {
+    return; // a set made before dashboards had a secret
+  }
+  const secret = { name: connection.dashboardCookie, secret: connection.dashboardSecret };
+  const cookie = dashboardCookie(record.dashboard, settings.baseUrl, secret, window.location.href);
+  if (cookie) {
+    document.cookie = cookie;
+  }
 }
 
 /**
@@ -63,6 +115,9 @@ async function probe(
   }
   switch (response.status) {
     case 403:
+      if ((await response.text().catch(() => '')).includes("answers its set's owner only")) {
+        return trans.__("The dashboard at %1 refused this browser: it lacks the set's secret.", host);
+      }
       return trans.__(
         'The Jupyter server does not forward to %1. Ask your administrator to allow it in c.ServerProxy.host_allowlist (jupyterlab_hpc.dashboards.allow_set_nodes allows the nodes of your sets).',
         host
@@ -97,6 +152,7 @@ export async function openDashboard(
   if (!url || !record.dashboard) {
     throw new Error(trans.__('The set %1 reports no dashboard.', record.name));
   }
+  await presentSecret(record, serverSettings);
   const problem = await probe(url, new URL(record.dashboard).host, serverSettings, trans);
   if (problem) {
     throw new Error(problem);

@@ -38,9 +38,54 @@ def attempt(name, fn):
         out[name] = "failed: %s: %s" % (type(e).__name__, str(e)[:300])
 `;
 
+/**
+ * The HTTP routes of a set's server straight on NODE:PORT, each with the given headers:
+ * the scheduler's pages, JSON, a worker list, bokeh's WebSocket upgrade and Dask's proxy
+ * route; a worker's page, health and metrics. Each answer is "<status>", plus " guard"
+ * when the set's guard refused it (its own words).
+ */
+const DASHBOARD_PY = `
+import base64, http.client, os, urllib.parse
+SCHEDULER_ROUTES = {"status": "/status", "counts": "/json/counts.json", "workers": "/info/main/workers.html",
+                    "websocket": "/status/ws", "proxy": "/proxy/1/127.0.0.1/"}
+WORKER_ROUTES = {"status": "/status", "health": "/health", "metrics": "/metrics"}
+
+def dashboard(base, headers, routes=SCHEDULER_ROUTES):
+    answers = {}
+    for name, path in routes.items():
+        url = urllib.parse.urlsplit(base)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
+        sent = dict(headers)
+        if path.endswith("/ws"):
+            key = base64.b64encode(os.urandom(16)).decode()
+            sent.update({"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                         "Sec-WebSocket-Key": key, "Origin": base})
+        try:
+            conn.request("GET", path, headers=sent)
+            response = conn.getresponse()
+            body = b"" if response.status == 101 else response.read()
+            guard = b"answers its set's owner only" in body
+            answers[name] = "%d%s" % (response.status, " guard" if guard else "")
+        finally:
+            conn.close()
+    return answers
+`;
+const refused = (...names: string[]): Record<string, string> => Object.fromEntries(names.map(n => [n, '403 guard']));
+const SCHEDULER_REFUSED = refused('status', 'counts', 'workers', 'websocket', 'proxy');
+
+/** As the owner: the scheduler's dashboard with the given headers, once its pages are there. */
+const DASHBOARD_OWNER = `${DASHBOARD_PY}
+import json, sys, time
+base, headers = sys.argv[1], json.loads(sys.argv[2])
+deadline = time.time() + 60
+while dashboard(base, headers)["status"] != "200" and time.time() < deadline:
+    time.sleep(0.5)  # the pages join the server a moment after the scheduler
+print(json.dumps(dashboard(base, headers)))
+`;
+
 /** As hpcuser: code as the set's owner through the scheduler, a worker, the dashboard, the set's files. */
 const DASK_ATTACK = `${ATTEMPTS_PY}
-import urllib.request
+${DASHBOARD_PY}
 from distributed import Client
 from distributed.core import rpc
 from distributed.security import Security
@@ -71,14 +116,14 @@ attempt("schedulerTls", lambda: on_scheduler(target["scheduler"], mine))
 attempt("workerTls", lambda: worker_identity(target["worker"], mine))
 attempt("listSetDir", lambda: os.listdir(target["setDir"]))
 attempt("readKey", lambda: open(os.path.join(target["setDir"], "tls-key.pem")).read())
-# the dashboard's HTTP server relays nothing (Dask's /proxy/<port>/<host>/ route is gone)
-def dashboard(path):
-    try:
-        return urllib.request.urlopen(target["dashboard"] + path, timeout=10).status
-    except urllib.error.HTTPError as e:
-        return e.code
-out["dashboardProxy"] = dashboard("/proxy/%s/127.0.0.1/" % target["schedulerPort"])
-out["dashboardJson"] = dashboard("/json/counts.json")
+attempt("readSecret", lambda: open(os.path.join(target["setDir"], "dashboard-secret")).read())
+# the dashboard's HTTP server: without the set's secret, with a guessed one (cookie or token)
+cookie = target["cookie"]
+out["dashboard"] = dashboard(target["dashboard"], {})
+out["dashboardWrongCookie"] = dashboard(target["dashboard"], {"Cookie": "%s=%s" % (cookie, "0" * 64)})
+out["dashboardWrongToken"] = dashboard(target["dashboard"], {"Authorization": "token " + "0" * 64})
+out["dashboardOtherCookie"] = dashboard(target["dashboard"], {"Cookie": "hpc-dash-other=" + "0" * 64})
+out["workerDashboard"] = dashboard(target["workerDashboard"], {}, WORKER_ROUTES)
 print(json.dumps(out))
 `;
 
@@ -87,9 +132,10 @@ const DASK_OWNER = `${DASK_CONNECT_PY}
 import asyncio, os, sys
 from distributed.core import rpc
 with dask_client(sys.argv[1]) as c:
-    worker = list(c.scheduler_info()["workers"])[0]
+    worker, info = list(c.scheduler_info()["workers"].items())[0]
+    dashboard = "http://%s:%d" % (info["host"], info["services"]["dashboard"])
     print(json.dumps({"uid": c.run_on_scheduler(os.getuid), "sum": c.submit(sum, [1, 2, 3]).result(timeout=60),
-                      "scheduler": c.scheduler.address, "worker": worker}))
+                      "scheduler": c.scheduler.address, "worker": worker, "workerDashboard": dashboard}))
 `;
 
 /** As hpcuser: the controller with the right ports and no key / a wrong key, and the key files. */
@@ -185,12 +231,26 @@ print(client.run_on_scheduler(os.getuid), client.submit(sum, [1, 2]).result(60))
       expect((await runPython(run, [])).trim().split('\n').pop()).toBe('0 3');
     }
 
+    // the dashboard's secret: made on the cluster, private, handed to the owner with the connection
+    expect(mode(join(set.setDir, 'dashboard-secret'))).toBe(0o600);
+    expect(conn.dashboardCookie).toBe(`hpc-dash-${set.id}`);
+    expect(conn.dashboardSecret).toMatch(/^[0-9a-f]{64}$/);
+    const dashboard = (set.dashboard as string).replace(/\/status$/, '');
+    const withCookie = { Cookie: `_xsrf=x; ${conn.dashboardCookie}=${conn.dashboardSecret}` };
+    const withToken = { Authorization: `token ${conn.dashboardSecret}` };
+    const ownerSees = { status: '200', counts: '200', workers: '200', websocket: '101', proxy: '404' };
+    for (const headers of [withCookie, withToken]) {
+      const seen = JSON.parse(await runPython(DASHBOARD_OWNER, [dashboard, JSON.stringify(headers)], 120_000));
+      expect({ headers, seen }).toEqual({ headers, seen: ownerSees });
+    }
+
     const target = {
       scheduler: conn.address,
-      schedulerPort: conn.address.split(':').pop(),
       worker: owner.worker,
       setDir: set.setDir,
-      dashboard: (set.dashboard as string).replace(/\/status$/, '')
+      dashboard,
+      cookie: conn.dashboardCookie,
+      workerDashboard: owner.workerDashboard
     };
     const tried = await runAsOtherUser(DASK_ATTACK, [JSON.stringify(target)]);
     expect(tried).toEqual({
@@ -201,8 +261,12 @@ print(client.run_on_scheduler(os.getuid), client.submit(sum, [1, 2]).result(60))
       workerTls: failed,
       listSetDir: expect.stringMatching(/^failed: PermissionError/),
       readKey: expect.stringMatching(/^failed: PermissionError/),
-      dashboardProxy: 404,
-      dashboardJson: 200
+      readSecret: expect.stringMatching(/^failed: PermissionError/),
+      dashboard: SCHEDULER_REFUSED,
+      dashboardWrongCookie: SCHEDULER_REFUSED,
+      dashboardWrongToken: SCHEDULER_REFUSED,
+      dashboardOtherCookie: SCHEDULER_REFUSED,
+      workerDashboard: refused('status', 'health', 'metrics')
     });
   });
 

@@ -92,14 +92,14 @@ describe('sets on the local cluster', () => {
       'dask running with 2 workers'
     );
     expect(running.dashboard).toMatch(/^http:\/\/.+:\d+\/status$/);
-    // the dashboard pages come a moment after the scheduler (the set's preload), on the same port
-    await waitUntil(
-      async () => (await fetch(running.dashboard as string).catch(() => undefined))?.status === 200 || undefined,
-      30_000,
-      'the dashboard page'
-    );
     const conn = await body(await c.served.request(`/api/sets/${created.id}/connection`));
     expect(conn).toMatchObject({ kind: 'dask', address: expect.stringMatching(/^tls:\/\//) });
+    // the dashboard pages come a moment after the scheduler (the set's preload), on the same port,
+    // for requests with the set's secret only
+    const withSecret = { headers: { Cookie: `${conn.dashboardCookie}=${conn.dashboardSecret}` } };
+    const page = (init?: RequestInit) => fetch(running.dashboard as string, init).catch(() => undefined);
+    await waitUntil(async () => (await page(withSecret))?.status === 200 || undefined, 30_000, 'the dashboard page');
+    expect((await page())?.status).toBe(403);
     expect(conn.schedulerFile).toBe(join(running.setDir, 'scheduler.json'));
 
     const [value, worker] = JSON.parse(await runPython(DASK_CLIENT, [JSON.stringify(conn)]));

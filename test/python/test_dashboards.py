@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import urlparse
 
 import pytest
@@ -57,8 +57,8 @@ def test_nothing_is_allowed_without_a_companion() -> None:
 # -- through a real Jupyter server and a real Dask set ------------------------------------------
 
 
-def proxy_status(server: JupyterServer, host: str, port: int, path: str = "/") -> int:
-    return server.get(f"proxy/{host}:{port}{path}", timeout=60).status_code
+def proxy_status(server: JupyterServer, host: str, port: int, path: str = "/", **kwargs: Any) -> int:
+    return server.get(f"proxy/{host}:{port}{path}", timeout=60, **kwargs).status_code
 
 
 @pytest.fixture
@@ -132,8 +132,20 @@ def test_only_the_running_sets_dashboard_is_proxied(proxy_server: JupyterServer,
         host, port = dashboard.hostname, dashboard.port
         scheduler_port = int(record["address"].rsplit(":", 1)[1])
 
-        # The dashboard answers through the proxy (its pages connect shortly after start-up).
-        wait_until(lambda: proxy_status(server, host, port, "/status") == 200, 90, "the proxied dashboard")
+        # The dashboard answers through the proxy (its pages connect shortly after start-up), with
+        # the cookie the owner's browser sets: the set's secret, from the companion's connection.
+        connection = server.get(f"hpc/api/sets/{set_id}/connection").json()
+        cookie = {connection["dashboardCookie"]: connection["dashboardSecret"]}
+        assert connection["dashboardCookie"] == f"hpc-dash-{set_id}"
+        wait_until(
+            lambda: proxy_status(server, host, port, "/status", cookies=cookie) == 200, 90, "the proxied dashboard"
+        )
+        assert proxy_status(server, host, port, "/json/counts.json", cookies=cookie) == 200
+        # Without it (or with another), the set's own server refuses, through the proxy too.
+        for cookies in ({}, {connection["dashboardCookie"]: "0" * 64}):
+            refused = server.get(f"proxy/{host}:{port}/status", cookies=cookies, timeout=60)
+            assert refused.status_code == 403
+            assert "answers its set's owner only" in refused.text
         # Every other port on the set's node is refused: another user's page, the scheduler's
         # own port, loopback.
         assert _answers(f"http://{host}:{other_users_page}/")

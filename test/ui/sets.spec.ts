@@ -97,6 +97,11 @@ test('a Dask cluster starts from the sidebar, shows its dashboard in Lab, and st
   expect(src).toMatch(/\/proxy\/[^/]+:\d+\/status$/);
   const status = await page.evaluate(url => fetch(url).then(reply => reply.status), src);
   expect(status).toBe(200);
+  // The set's secret is a cookie of the proxied dashboard's path only; a tab of its own sends it too.
+  expect(await page.evaluate(() => document.cookie)).not.toContain(`hpc-dash-${id}`);
+  const tab = await page.context().newPage();
+  expect((await tab.goto(new URL(src, page.url()).href))?.status()).toBe(200);
+  await tab.close();
   const frame = page.frameLocator(`.jp-Hpc-dashboard[data-set-id="${id}"] iframe`);
   await expect.poll(() => frame.locator('title').textContent()).toMatch(/Dask/);
   // Bokeh rendered its plots: the dashboard's scripts ran inside Lab.

@@ -14,6 +14,15 @@
  * as the set's owner, to any host and port. The other routes only show the
  * set (read-only pages, JSON, bokeh documents): none runs code.
  *
+ * Every route of the HTTP server (pages, JSON, bokeh's WebSockets) answers 403
+ * unless the request carries the set's dashboard secret (tls.ts), as the
+ * cookie \`hpc-dash-<set id>\` (the owner's browser sets it for the proxied
+ * dashboard's path) or as \`Authorization: token <secret>\` (the monitor): the
+ * pages show task keys, worker logs and call stacks. The scheduler guards its
+ * server when the preload is set up, before its scheduler file exists; a
+ * worker once it has registered (nothing more on its way to the scheduler),
+ * before its bokeh pages join its server. No secret file: everything refused.
+ *
  * On the scheduler it also serves the set's monitor: GET
  * /jupyterlab-hpc/workers.json?version=V&wait=S answers the workers' names as
  * soon as they differ from version V (a scheduler plugin counts the changes),
@@ -22,16 +31,20 @@
  * Constant code written into the set dir by the job script (a quoted
  * here-document): it must not contain a line equal to the script's EOF marker.
  */
+import { DASHBOARD_COOKIE_PREFIX, DASHBOARD_SECRET_FILE } from './tls';
+
 export const DASK_PRELOAD_FILE = 'dask_preload.py';
 
 /** The route the monitor asks (monitor-py.ts). */
 export const DASK_WORKERS_ROUTE = '/jupyterlab-hpc/workers.json';
 
-export const DASK_PRELOAD_PY = String.raw`"""jupyterlab-hpc: the Dask dashboard after start-up, and the workers for the set's monitor."""
+export const DASK_PRELOAD_PY = String.raw`"""jupyterlab-hpc: the Dask dashboard after start-up, for the set's owner only, and the workers for the set's monitor."""
 import asyncio
+import hmac
 import importlib
 import json
 import logging
+import os
 
 import dask
 
@@ -39,6 +52,58 @@ logger = logging.getLogger("distributed.preloading")
 ROUTES = "distributed.scheduler.http.routes"
 UNSAFE_ROUTES = {"distributed.http.proxy"}
 dask.config.set({ROUTES: [r for r in dask.config.get(ROUTES, default=[]) if r not in UNSAFE_ROUTES]})
+# exported by the set's job script
+SET_DIR = os.environ.get("HPC_SET_DIR", "")
+COOKIE = "${DASHBOARD_COOKIE_PREFIX}" + os.environ.get("HPC_SET_ID", "")
+REFUSAL = "jupyterlab-hpc: this dashboard answers its set's owner only (the set's secret is missing or wrong)\n"
+
+
+def _secret():
+    try:
+        with open(os.path.join(SET_DIR, "${DASHBOARD_SECRET_FILE}"), "rb") as f:
+            return f.read().strip() or None
+    except OSError as e:
+        logger.warning("no dashboard secret, every HTTP request is refused: %s", e)
+        return None
+
+
+def _presented(request):
+    """The secrets a request carries: its Authorization token and its cookie."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "token" and token:
+        yield token.strip()
+    try:
+        morsel = request.cookies.get(COOKIE)
+    except Exception:  # a cookie header the parser refuses carries nothing
+        morsel = None
+    if morsel is not None:
+        yield morsel.value
+
+
+def _guard(server):
+    """Every route of the server's HTTP application, WebSocket upgrades included: 403 without the secret."""
+    from tornado import web
+
+    app, secret = server.http_application, _secret()
+
+    class Refused(web.RequestHandler):
+        def prepare(self):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(REFUSAL)
+
+    def carries_secret(request):
+        # str.encode: compare_digest takes ASCII str only
+        return secret is not None and any(hmac.compare_digest(v.encode(), secret) for v in _presented(request))
+
+    find_handler = app.find_handler
+
+    def guarded_find_handler(request, **kwargs):
+        if carries_secret(request):
+            return find_handler(request, **kwargs)
+        return app.get_handler_delegate(request, Refused)
+
+    app.find_handler = guarded_find_handler
 
 
 async def _connect(server):
@@ -48,6 +113,8 @@ async def _connect(server):
         if server.status.name in ("closing", "closed", "failed"):
             return
         await asyncio.sleep(0.1)
+    if not scheduler:
+        _guard(server)
     name = "distributed.dashboard." + ("scheduler" if scheduler else "worker")
     loop = asyncio.get_running_loop()
     try:
@@ -114,6 +181,7 @@ def _serve_workers(scheduler):
 
 def dask_setup(server):
     if type(server).__name__ == "Scheduler":
+        _guard(server)
         _serve_workers(server)
     # kept referenced: a bare task may be garbage-collected before it ends
     server._jupyterlab_hpc_dashboard = asyncio.ensure_future(_connect(server))

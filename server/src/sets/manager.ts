@@ -9,7 +9,7 @@ import { SetScriptContext, headJob, workersJob } from './script';
 import { normalizeSpec } from './spec';
 import { isActive } from './state';
 import { SetError, createSetTable } from './table';
-import { makeSetCertificate, readSetTls, setTlsFiles } from './tls';
+import { dashboardCookieName, makeSetCredentials, readDashboardSecret, readSetTls, setTlsFiles } from './tls';
 import { SetConnection, SetRecord, StoredSet } from './types';
 
 export { SetError };
@@ -131,7 +131,7 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
     try {
       await makeSetDir(cluster.runner, stored.record.setDir);
       if (kindConfig(spec).tls) {
-        await makeSetCertificate(cluster.runner, stored.record.setDir);
+        await makeSetCredentials(cluster.runner, stored.record.setDir);
       }
       jobId = await cluster.slurm.submit(headJob(context(stored, cluster)));
     } catch (e) {
@@ -284,8 +284,16 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
     // files by path only where the kernels are: the companion's host
     const local = cluster.config.transport === 'local';
     if (info.kind === 'dask' && info.address.startsWith('tls://')) {
-      info.tls = await readSetTls(cluster.runner, s.record.setDir);
+      const [tls, secret] = await Promise.all([
+        readSetTls(cluster.runner, s.record.setDir),
+        readDashboardSecret(cluster.runner, s.record.setDir)
+      ]);
+      info.tls = tls;
       info.tlsFiles = local ? setTlsFiles(s.record.setDir) : undefined;
+      if (secret) {
+        info.dashboardSecret = secret;
+        info.dashboardCookie = dashboardCookieName(s.record.id);
+      }
     } else if (info.kind === 'ipyparallel') {
       info.local = local;
     }

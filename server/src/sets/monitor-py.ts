@@ -8,18 +8,18 @@
  *
  * It starts with the head and waits for the head's ready file. Dask workers
  * come from the scheduler's HTTP server, from a route of our preload that
- * answers as soon as they change (dask-preload-py.ts), with the standard
- * library only: importing distributed would take ~0.7 s of CPU beside a
- * starting scheduler and workers; the distributed Client that retires workers
- * is made 10 s later, with the set's certificate (tls.ts). Other probes are
- * polled every 0.1 s while workers come (start-up, or a change in the last
- * minute), every second otherwise.
+ * answers as soon as they change (dask-preload-py.ts), asked with the set's
+ * dashboard secret, with the standard library only: importing distributed
+ * would take ~0.7 s of CPU beside a starting scheduler and workers; the
+ * distributed Client that retires workers is made 10 s later, with the set's
+ * certificate (tls.ts). Other probes are polled every 0.1 s while workers come
+ * (start-up, or a change in the last minute), every second otherwise.
  *
  * It is constant code (no user value inside), written by the job script with a
  * quoted here-document. It must not contain a line equal to MONITOR_EOF.
  */
 import { DASK_WORKERS_ROUTE } from './dask-preload-py';
-import { TLS_CERT_FILE, TLS_KEY_FILE } from './tls';
+import { DASHBOARD_SECRET_FILE, TLS_CERT_FILE, TLS_KEY_FILE } from './tls';
 
 export const MONITOR_EOF = 'HPC_MONITOR_PY_EOF';
 
@@ -64,6 +64,12 @@ class Dask:
         port = (info.get("services") or {}).get("dashboard")
         # host and port of the HTTP server; http.client ignores *_proxy variables
         self.http = (host.group(1).strip("[]"), port) if host and isinstance(port, int) else None
+        self.headers = {}
+        try:  # the HTTP server answers only with the set's dashboard secret (absent: a set made before it)
+            with open(os.path.join(SET_DIR, "${DASHBOARD_SECRET_FILE}")) as f:
+                self.headers["Authorization"] = "token " + f.read().strip()
+        except FileNotFoundError:
+            pass
         self.version = -1
         self.waits = False
         self.client = None
@@ -73,7 +79,7 @@ class Dask:
     def _get(self, path, timeout):
         conn = http.client.HTTPConnection(self.http[0], self.http[1], timeout=timeout)
         try:
-            conn.request("GET", path)
+            conn.request("GET", path, headers=self.headers)
             response = conn.getresponse()
             body = response.read()
             if response.status == 404:

@@ -111,6 +111,8 @@ function prelude(ctx: SetScriptContext, what: string): string[] {
     'umask 077',
     `HPC_SET_ID=${shellQuote(ctx.id)}`,
     `HPC_SET_DIR=${shellQuote(ctx.setDir)}`,
+    // to the set's processes too: the Dask preload finds the dashboard's secret by them
+    'export HPC_SET_ID HPC_SET_DIR',
     `HPC_READY_FILE="$HPC_SET_DIR"/${shellQuote(kind.readyFile)}`,
     `HPC_HEAD_LABEL=${shellQuote(kind.headLabel)}`,
     `hpc_log() { printf 'jupyterlab-hpc: %s\\n' "$*"; }`,

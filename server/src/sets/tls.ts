@@ -16,6 +16,16 @@ import { SetTls } from './types';
 export const TLS_CERT_FILE = 'tls-cert.pem';
 export const TLS_KEY_FILE = 'tls-key.pem';
 
+/**
+ * The dashboard's secret (256 bits, hex): the scheduler's HTTP server answers
+ * only requests that carry it (dask-preload-py.ts), as the cookie
+ * DASHBOARD_COOKIE_PREFIX + set id (the owner's browser, through Jupyter) or
+ * as `Authorization: token <secret>` (the monitor).
+ */
+export const DASHBOARD_SECRET_FILE = 'dashboard-secret';
+export const DASHBOARD_COOKIE_PREFIX = 'hpc-dash-';
+export const dashboardCookieName = (setId: string): string => `${DASHBOARD_COOKIE_PREFIX}${setId}`;
+
 /** The openssl command: a self-signed certificate (CA:TRUE from openssl's defaults), no passphrase. */
 export function certificateArgv(setDir: string, days = 3650): string[] {
   return [
@@ -38,6 +48,16 @@ export function certificateArgv(setDir: string, days = 3650): string[] {
   ];
 }
 
+/** Made on the cluster, into a file: the secret is never in an argv (/proc/PID/cmdline is world-readable). */
+export const dashboardSecretArgv = (setDir: string): string[] => [
+  'openssl',
+  'rand',
+  '-hex',
+  '-out',
+  posix.join(setDir, DASHBOARD_SECRET_FILE),
+  '32'
+];
+
 async function mustRun(runner: CommandRunner, argv: string[], what: string): Promise<void> {
   let problem: string | undefined;
   try {
@@ -53,12 +73,29 @@ async function mustRun(runner: CommandRunner, argv: string[], what: string): Pro
   }
 }
 
-/** The set's certificate and key, private to the user (the set dir is 0700 already). */
-export async function makeSetCertificate(runner: CommandRunner, setDir: string): Promise<void> {
-  await mustRun(runner, certificateArgv(setDir), "create the set's TLS certificate");
+/** The set's certificate, key and dashboard secret, private to the user (the set dir is 0700 already). */
+export async function makeSetCredentials(runner: CommandRunner, setDir: string): Promise<void> {
+  await Promise.all([
+    mustRun(runner, certificateArgv(setDir), "create the set's TLS certificate"),
+    mustRun(runner, dashboardSecretArgv(setDir), "create the set's dashboard secret")
+  ]);
   // openssl before 3.0 writes the key with the umask; chmod never follows the files' owner anyway
-  const files = [TLS_KEY_FILE, TLS_CERT_FILE].map(f => posix.join(setDir, f));
+  const files = [TLS_KEY_FILE, TLS_CERT_FILE, DASHBOARD_SECRET_FILE].map(f => posix.join(setDir, f));
   await mustRun(runner, ['chmod', '600', '--', ...files], "make the set's TLS files private");
+}
+
+/** The dashboard's secret, for the owner's browser; undefined for a set made before sets had one. */
+export async function readDashboardSecret(runner: CommandRunner, setDir: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = (await runner.readFile(posix.join(setDir, DASHBOARD_SECRET_FILE), 0, 1024)).data.trim();
+  } catch {
+    return undefined;
+  }
+  if (!/^[0-9a-f]{64}$/.test(text)) {
+    throw new SetError(`the set's ${DASHBOARD_SECRET_FILE} is not what openssl rand -hex 32 writes`, 409);
+  }
+  return text;
 }
 
 /** The PEM contents, for a client of the set's owner (through the companion's authenticated API). */

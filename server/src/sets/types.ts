@@ -135,6 +135,9 @@ export type SetConnection =
       tls?: SetTls;
       /** The same by path, when the set's files are on the companion's (and the kernels') host. */
       tlsFiles?: SetTls;
+      /** What the dashboard's HTTP server asks of every request: this cookie (name) with this value. */
+      dashboardSecret?: string;
+      dashboardCookie?: string;
     }
   | {
       kind: 'ipyparallel';

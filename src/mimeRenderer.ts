@@ -9,7 +9,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { shownReason } from './models/queue/jobs';
+import { shownReason } from './queue/jobs';
 
 export const JOBS_MIME_TYPE = 'application/vnd.jupyterlab-hpc.jobs+json';
 

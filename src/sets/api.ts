@@ -5,7 +5,7 @@
  */
 import type { ServerConnection } from '@jupyterlab/services';
 
-import { requestAPI } from '../api';
+import { requestAPI } from '../shared/api';
 
 export type SetKind = 'dask' | 'ipyparallel';
 

@@ -3,7 +3,7 @@
  * notebook" when the kernel comm cannot do it. Pure (types only), so the
  * integration tests run what it writes against real sets.
  */
-import type { ISetRecord, SetConnection } from './setsApi';
+import type { ISetRecord, SetConnection } from './api';
 
 /**
  * A Python string literal of any text: JSON's string syntax is Python's

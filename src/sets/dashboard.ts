@@ -12,7 +12,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { IFrame } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 
-import type { ISetRecord } from '../models/setsApi';
+import type { ISetRecord } from './api';
 
 /**
  * Bokeh's dashboard is a script application that talks back over a

@@ -8,8 +8,8 @@
 import { VDomModel } from '@jupyterlab/ui-components';
 import type { IDisposable } from '@lumino/disposable';
 
-import type { HpcSocket } from '../ws';
-import { asSetRecord, asSetRecords, ISetRecord, IStartSetRequest, SetConnection, SetsApi } from './setsApi';
+import type { HpcSocket } from '../shared/ws';
+import { asSetRecord, asSetRecords, ISetRecord, IStartSetRequest, SetConnection, SetsApi } from './api';
 
 /**
  * How long a revealed card stays highlighted (as the queue's rows).

@@ -3,9 +3,9 @@
  * job text is shown (visible.ts): pure frontend models, no DOM.
  */
 import { FIELDS, fakeJobRow } from '../ui/fake-queue';
-import { ClusterJobs } from '../../src/models/queue/store';
-import { visibleText } from '../../src/models/queue/visible';
-import type { HpcSocket } from '../../src/ws';
+import { ClusterJobs } from '../../src/queue/store';
+import { visibleText } from '../../src/shared/visible';
+import type { HpcSocket } from '../../src/shared/ws';
 
 const T1 = '2026-11-22T10:41:07.000Z';
 

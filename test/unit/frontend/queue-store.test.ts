@@ -1,32 +1,10 @@
 /**
- * The queue view's store of one cluster (src/models/queue/store.ts) and how
- * job text is shown (visible.ts): pure frontend models, no DOM.
+ * The queue view's store of one cluster (src/queue/store.ts) and how job
+ * text is shown (src/shared/visible.ts): pure frontend models, no DOM.
  */
-import { FIELDS, fakeJobRow } from '../ui/fake-queue';
-import { ClusterJobs } from '../../src/queue/store';
-import { visibleText } from '../../src/shared/visible';
-import type { HpcSocket } from '../../src/shared/ws';
-
-const T1 = '2026-11-22T10:41:07.000Z';
-
-type State = Omit<HpcSocket.IQueueState, 'cluster' | 'version'>;
-
-function snapshot(state: Partial<State> & { rows?: string[][] } = {}): HpcSocket.ISnapshotMessage {
-  return {
-    type: 'snapshot',
-    cluster: 'local',
-    fields: [...FIELDS],
-    rows: [fakeJobRow(1), fakeJobRow(2)],
-    status: 'ok',
-    updatedAt: T1,
-    version: 1,
-    ...state
-  };
-}
-
-function diff(state: State, added: string[][] = []): HpcSocket.IDiffMessage {
-  return { type: 'diff', cluster: 'local', version: 2, added, changed: [], removed: [], ...state };
-}
+import { ClusterJobs } from '../../../src/queue/store';
+import { visibleText } from '../../../src/shared/visible';
+import { diff, fakeJobRow, snapshot, T1 } from '../../fixtures/frontend/queue-messages';
 
 describe('ClusterJobs', () => {
   it("keeps the companion's last successful poll as updatedAt through errors, and its rows", () => {
@@ -60,7 +38,7 @@ describe('ClusterJobs', () => {
     const store = new ClusterJobs('local');
     store.applySnapshot(snapshot());
     store.setError('The queue sent by the HPC companion could not be read; reload to try again.');
-    store.applyDiff(diff({ status: 'ok', updatedAt: T1 }, [fakeJobRow(3)]));
+    store.applyDiff(diff({ status: 'ok', updatedAt: T1 }, { added: [fakeJobRow(3)] }));
     expect(store.status).toBe('error');
     expect(store.jobs.size).toBe(2);
     store.applySnapshot(snapshot({ rows: [fakeJobRow(3)] }));

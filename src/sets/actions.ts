@@ -3,37 +3,16 @@
  * with confirmation, scale, forget, the dashboard, and "Use in notebook"
  * (`notebook.ts`).
  */
-import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog, WidgetTracker } from '@jupyterlab/apputils';
-import type { INotebookTracker } from '@jupyterlab/notebook';
-import type { ServerConnection } from '@jupyterlab/services';
-import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { HpcApiError } from '../shared/api';
 import { DialogValues, formDialog, IDialogProblem } from '../shared/formDialog';
-import type { TemplatesApi } from '../templates/api';
-import type { IHpcClusters, IHpcKernelComms, IHpcQueue } from '../tokens';
 import { SetKind, startProblems } from './api';
 import { ISetCardActions, kindLabel } from './card';
+import type { ISetsContext } from './context';
 import { DashboardPanel, openDashboard } from './dashboard';
-import type { SetsModel } from './model';
 import { useInNotebook } from './notebook';
 import { setEnvironments, startFields, startRequest } from './startForm';
-
-/**
- * What the actions work with; the optional parts are other plugins'.
- */
-export interface ISetsContext {
-  model: SetsModel;
-  clusters: IHpcClusters;
-  templates: TemplatesApi;
-  shell: JupyterFrontEnd.IShell;
-  serverSettings: ServerConnection.ISettings;
-  comms: IHpcKernelComms | null;
-  notebooks: INotebookTracker | null;
-  queue: IHpcQueue | null;
-  trans: TranslationBundle;
-}
 
 export class SetsActions implements ISetCardActions {
   constructor(private readonly _ctx: ISetsContext) {

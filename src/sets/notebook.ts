@@ -5,7 +5,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 
-import type { ISetsContext } from './actions';
+import type { ISetsContext } from './context';
 import type { ISetRecord } from './api';
 import { connectionCode } from './code';
 

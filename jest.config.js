@@ -17,7 +17,15 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts']
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/unit/frontend/']
+    },
+    {
+      // The Lab frontend's models: pure TypeScript, no DOM (none needs
+      // jsdom yet: widgets are covered by the Playwright suite).
+      ...common,
+      displayName: 'frontend',
+      testMatch: ['<rootDir>/test/unit/frontend/**/*.test.ts']
     },
     {
       ...common,

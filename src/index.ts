@@ -1,58 +1,45 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, Notification, WidgetTracker } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { CommandToolbarButton } from '@jupyterlab/ui-components';
-import { AccordionPanel, Widget } from '@lumino/widgets';
 
-import { addSidebarCommands, CommandIDs } from './commands';
-import { registerCommTarget } from './comm';
-import { ClustersModel } from './models/clusters';
-import { QueueModel } from './models/queue/model';
-import { SetsModel } from './models/sets';
-import { SetKind, SetsApi } from './models/setsApi';
-import { TemplatesModel } from './models/templates';
-import { TemplatesApi } from './models/templatesApi';
-import { notifyJobEnded } from './notifications';
-import { watchSettings } from './settings';
-import { addSubmitFileCommand } from './submitFile';
-import { IHpcClusters, IHpcKernelComms, IHpcQueue, IHpcSidebar } from './tokens';
-import { ClustersSection } from './widgets/clusters';
-import { DashboardPanel } from './widgets/dashboard';
-import { openOutputTail, OutputTailView, tailTarget } from './widgets/outputTail';
-import { QueueSection } from './widgets/queue';
-import { addQueueCommands } from './widgets/queueActions';
-import { SetsSection } from './widgets/sets';
-import { SetsActions } from './widgets/setsActions';
-import { HpcSidebar } from './widgets/sidebar';
-import { TemplatesSection } from './widgets/templates';
-import { HpcSocket } from './ws';
+import { addSidebarCommands } from './clusters/commands';
+import { ClustersModel } from './clusters/model';
+import { ClustersSection } from './clusters/section';
+import { watchSettings } from './clusters/settings';
+import { CommandIDs } from './commands';
+import { registerCommTarget } from './kernel/comms';
+import { OutputTails } from './output/tails';
+import { tailTarget } from './output/view';
+import { addQueueCommands } from './queue/commands';
+import { QueueModel } from './queue/model';
+import { notifyJobEnded } from './queue/notifications';
+import { QueueSection } from './queue/section';
+import { SetsActions } from './sets/actions';
+import { SetKind, SetsApi } from './sets/api';
+import { addSetsCommands } from './sets/commands';
+import { SetsModel } from './sets/model';
+import { SetsSection } from './sets/section';
+import { HpcSidebar, showSection } from './shared/sidebar';
+import { HpcSocket } from './shared/ws';
+import { addSubmitFileCommand } from './submit/commands';
+import { TemplatesApi } from './templates/api';
+import { TemplatesModel } from './templates/model';
+import { TemplatesSection } from './templates/section';
+import { IHpcClusters, IHpcKernelComms, IHpcOutputTails, IHpcQueue, IHpcSidebar, IHpcSocket } from './tokens';
 
 /**
  * The page's one socket to the companion, shared by the plugins that listen
- * to it (the queue, the sets).
+ * to it (the queue, the sets, the job-ended notifications).
  */
-const sockets = new WeakMap<JupyterFrontEnd, HpcSocket>();
-function pageSocket(app: JupyterFrontEnd): HpcSocket {
-  let socket = sockets.get(app);
-  if (!socket) {
-    socket = new HpcSocket({ serverSettings: app.serviceManager.serverSettings });
-    sockets.set(app, socket);
-  }
-  return socket;
-}
-
-/**
- * Open the HPC sidebar and expand one of its sections.
- */
-async function showSection(app: JupyterFrontEnd, section: Widget): Promise<void> {
-  await app.commands.execute(CommandIDs.openSidebar);
-  const accordion = section.parent;
-  if (section.isHidden && accordion instanceof AccordionPanel) {
-    accordion.expand(accordion.widgets.indexOf(section));
-  }
-}
+const socketPlugin: JupyterFrontEndPlugin<IHpcSocket> = {
+  id: 'jupyterlab-hpc:socket',
+  description: "Provides the page's WebSocket to the HPC companion.",
+  autoStart: true,
+  provides: IHpcSocket,
+  activate: (app: JupyterFrontEnd): IHpcSocket => new HpcSocket({ serverSettings: app.serviceManager.serverSettings })
+};
 
 /**
  * The clusters model, polling the companion.
@@ -88,20 +75,7 @@ const sidebarPlugin: JupyterFrontEndPlugin<IHpcSidebar> = {
     const trans = translator.load('jupyterlab_hpc');
 
     const sidebar = new HpcSidebar({ translator });
-    addSidebarCommands(app, {
-      model,
-      sidebarId: sidebar.id,
-      trans,
-      palette
-    });
-    sidebar.toolbar.addItem(
-      'refresh',
-      new CommandToolbarButton({
-        commands: app.commands,
-        id: CommandIDs.refresh,
-        label: '' // icon-only; the caption becomes tooltip and aria-label
-      })
-    );
+    addSidebarCommands(app, { model, sidebar, trans, palette });
     sidebar.addSection(new ClustersSection(model, trans), { rank: 100 });
 
     app.shell.add(sidebar, 'left', { rank: 200 });
@@ -116,61 +90,18 @@ const sidebarPlugin: JupyterFrontEndPlugin<IHpcSidebar> = {
 };
 
 /**
- * The Queue section of the sidebar (live over the companion's socket), the
- * job commands, output tails, and job-ended notifications.
+ * Panels that follow a job's output file; reopened by the layout restorer.
  */
-const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
-  id: 'jupyterlab-hpc:queue',
-  description: 'Adds the live job queue to the HPC sidebar, with job actions, output tails and notifications.',
+const outputPlugin: JupyterFrontEndPlugin<IHpcOutputTails> = {
+  id: 'jupyterlab-hpc:output',
+  description: "Follows a job's output file in the main area as it grows.",
   autoStart: true,
-  requires: [IHpcClusters, IHpcSidebar],
-  optional: [ICommandPalette, ILayoutRestorer, ITranslator],
-  provides: IHpcQueue,
-  activate: (
-    app: JupyterFrontEnd,
-    clusters: IHpcClusters,
-    sidebar: IHpcSidebar,
-    palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null,
-    translator: ITranslator | null
-  ): IHpcQueue => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
-    const serverSettings = app.serviceManager.serverSettings;
-    const socket = pageSocket(app);
-    const model = new QueueModel({ socket, clusters });
-    const section = new QueueSection({ model, commands: app.commands, trans });
-    sidebar.addSection(section, { rank: 200 });
-
-    const tails = new WidgetTracker<MainAreaWidget<OutputTailView>>({ namespace: 'hpc-output-tail' });
-    const openTail = async (cluster: string, id: string, stream: 'stdout' | 'stderr'): Promise<void> => {
-      const widget = await openOutputTail(
-        { cluster, id, stream },
-        { tracker: tails, addToShell: w => app.shell.add(w, 'main'), trans, serverSettings }
-      );
-      app.shell.activateById(widget.id);
-    };
-    const select = async (
-      cluster: string,
-      jobId: string,
-      options: { timeout?: number; activate?: boolean } = {}
-    ): Promise<boolean> => {
-      if (options.activate ?? true) {
-        await showSection(app, section);
-      }
-      return model.reveal(cluster, jobId, options.timeout);
-    };
-
-    addQueueCommands(app, {
-      model,
-      trans,
-      palette,
-      serverSettings,
-      select: (cluster, id) => select(cluster, id),
-      openTail
-    });
-    notifyJobEnded(socket, { trans, openOutput: (cluster, id) => void openTail(cluster, id, 'stdout') });
+  optional: [ILayoutRestorer, ITranslator],
+  provides: IHpcOutputTails,
+  activate: (app: JupyterFrontEnd, restorer: ILayoutRestorer | null, translator: ITranslator | null) => {
+    const tails = new OutputTails(app, (translator ?? nullTranslator).load('jupyterlab_hpc'));
     if (restorer) {
-      void restorer.restore(tails, {
+      void restorer.restore(tails.tracker, {
         command: CommandIDs.tailJobOutput,
         args: widget => ({
           cluster: widget.content.model.cluster,
@@ -180,7 +111,57 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
         name: tailTarget
       });
     }
-    return { select };
+    return tails;
+  }
+};
+
+/**
+ * The Queue section of the sidebar (live over the companion's socket), the
+ * job commands, and job-ended notifications.
+ */
+const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
+  id: 'jupyterlab-hpc:queue',
+  description: 'Adds the live job queue to the HPC sidebar, with job actions, output tails and notifications.',
+  autoStart: true,
+  requires: [IHpcClusters, IHpcSidebar, IHpcSocket],
+  optional: [IHpcOutputTails, ICommandPalette, ITranslator],
+  provides: IHpcQueue,
+  activate: (
+    app: JupyterFrontEnd,
+    clusters: IHpcClusters,
+    sidebar: IHpcSidebar,
+    socket: IHpcSocket,
+    tails: IHpcOutputTails | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): IHpcQueue => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
+    const model = new QueueModel({ socket, clusters });
+    const section = new QueueSection({ model, commands: app.commands, trans });
+    sidebar.addSection(section, { rank: 200 });
+
+    const queue: IHpcQueue = {
+      select: async (cluster, jobId, options = {}) => {
+        if (options.activate ?? true) {
+          await showSection(app, section);
+        }
+        return model.reveal(cluster, jobId, options.timeout);
+      }
+    };
+    const openTail = tails ? tails.open.bind(tails) : null;
+    addQueueCommands(app, {
+      model,
+      trans,
+      palette,
+      serverSettings: app.serviceManager.serverSettings,
+      select: (cluster, id) => queue.select(cluster, id),
+      openTail
+    });
+    notifyJobEnded(socket, {
+      trans,
+      openOutput: openTail ? (cluster, id) => void openTail(cluster, id, 'stdout') : undefined
+    });
+    return queue;
   }
 };
 
@@ -264,12 +245,13 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-hpc:sets',
   description: 'Adds Dask and IPyParallel clusters on Slurm to the HPC sidebar: start, scale, stop, dashboards.',
   autoStart: true,
-  requires: [IHpcClusters, IHpcSidebar],
+  requires: [IHpcClusters, IHpcSidebar, IHpcSocket],
   optional: [IHpcKernelComms, INotebookTracker, IHpcQueue, ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     clusters: IHpcClusters,
     sidebar: IHpcSidebar,
+    socket: IHpcSocket,
     comms: IHpcKernelComms | null,
     notebooks: INotebookTracker | null,
     queue: IHpcQueue | null,
@@ -278,7 +260,7 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const serverSettings = app.serviceManager.serverSettings;
-    const model = new SetsModel({ api: new SetsApi(serverSettings), socket: pageSocket(app) });
+    const model = new SetsModel({ api: new SetsApi(serverSettings), socket });
     void model.refresh();
     const actions = new SetsActions({
       model,
@@ -286,7 +268,6 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
       templates: new TemplatesApi(serverSettings),
       shell: app.shell,
       serverSettings,
-      dashboards: new WidgetTracker<DashboardPanel>({ namespace: 'hpc-dashboard' }),
       comms,
       notebooks,
       queue,
@@ -298,14 +279,7 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
     const section = new SetsSection({ model, actions, onStart: start, trans });
     sidebar.addSection(section, { rank: 400 });
 
-    app.commands.addCommand(CommandIDs.startSet, {
-      label: args =>
-        args.kind === 'ipyparallel' ? trans.__('Start IPyParallel cluster…') : trans.__('Start Dask cluster…'),
-      caption: trans.__('Start a parallel cluster in a Slurm job'),
-      execute: args => start(args.kind === 'ipyparallel' ? 'ipyparallel' : 'dask')
-    });
-    palette?.addItem({ command: CommandIDs.startSet, args: { kind: 'dask' }, category: trans.__('HPC') });
-    palette?.addItem({ command: CommandIDs.startSet, args: { kind: 'ipyparallel' }, category: trans.__('HPC') });
+    addSetsCommands(app, { start, trans, palette });
 
     // A notebook's `%dask start` / `%ipcluster start`: show its card.
     comms?.events.connect((_, { event }) => {
@@ -318,8 +292,10 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 export default [
+  socketPlugin,
   clustersPlugin,
   sidebarPlugin,
+  outputPlugin,
   queuePlugin,
   templatesPlugin,
   submitFilePlugin,

@@ -10,7 +10,7 @@ import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { JOBS_MIME_TYPE, JOBS_MIME_VERSION, NOTEBOOK_JOB_COLUMNS } from '../protocol/jobs';
-import { shownReason } from './models/queue/jobs';
+import { shownReason } from './queue/jobs';
 
 export { JOBS_MIME_TYPE };
 

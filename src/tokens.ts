@@ -3,7 +3,9 @@ import type { Toolbar, VDomRenderer } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 
-import type { HpcKernelComms } from './comm';
+import type { HpcKernelComms } from './kernel/comms';
+import type { OutputStream } from './output/api';
+import type { HpcSocket } from './shared/ws';
 
 /**
  * How the companion reaches a cluster's Slurm commands.
@@ -210,4 +212,37 @@ export type IHpcKernelComms = HpcKernelComms<NotebookPanel>;
 export const IHpcKernelComms = new Token<IHpcKernelComms>(
   'jupyterlab-hpc:IHpcKernelComms',
   'The jupyterlab-hpc comm with notebook kernels: what magics did, and connecting a notebook to a set.'
+);
+
+/**
+ * The page's one socket to the companion: queue snapshots and diffs, set
+ * events, job-ended notifications.
+ */
+export type IHpcSocket = HpcSocket;
+
+/**
+ * The socket token.
+ */
+export const IHpcSocket = new Token<IHpcSocket>(
+  'jupyterlab-hpc:IHpcSocket',
+  "The page's one WebSocket to the HPC companion, shared by the queue, the sets and the notifications."
+);
+
+/**
+ * The output tails: panels that follow a job's output file as it grows.
+ */
+export interface IHpcOutputTails {
+  /**
+   * Show the panel of a job's output stream, opening it unless it is open,
+   * and bring it forward.
+   */
+  open(cluster: string, id: string, stream: OutputStream): Promise<void>;
+}
+
+/**
+ * The output tails token.
+ */
+export const IHpcOutputTails = new Token<IHpcOutputTails>(
+  'jupyterlab-hpc:IHpcOutputTails',
+  "Panels in the main area that follow a job's output file as it grows."
 );

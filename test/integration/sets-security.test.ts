@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetRecord } from '../../server/src/sets/types';
-import { connectionCode } from '../../src/models/setsCode';
+import { connectionCode } from '../../src/sets/code';
 import { localCluster } from '../helpers/companion';
 import { body } from '../helpers/http';
 import { DASK_CONNECT_PY, SetsCompanion, runPython, startSetsCompanion, venv, waitForSet } from '../helpers/sets';

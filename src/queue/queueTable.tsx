@@ -1,0 +1,267 @@
+/**
+ * The queue's job table: virtualized (only the rows in view, plus a few,
+ * are in the DOM, whatever the number of jobs), sortable by its column
+ * headers, and a keyboard-driven ARIA grid. Props only: the selection and
+ * the order live in the queue model.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import * as React from 'react';
+
+import { QUEUE_TABLE_COLUMNS } from '../../protocol/jobs';
+import { IQueueJob, shownReason } from './jobs';
+import type { QueueModel } from './model';
+import type { ISelectModifiers } from './selection';
+import type { ISort, SortColumn } from './view';
+import { visibleText } from '../shared/visible';
+
+/**
+ * Every row's height in pixels; `style/queue.css` sizes the rows with it
+ * through the inline style, so the two cannot disagree.
+ */
+export const ROW_HEIGHT = 24;
+
+/**
+ * Rows rendered beyond each edge of the viewport, so fast scrolling does
+ * not show blanks.
+ */
+const OVERSCAN = 10;
+
+interface IColumn {
+  id: SortColumn;
+  label: (trans: TranslationBundle) => string;
+  value: (job: IQueueJob) => string;
+}
+
+const COLUMNS: ReadonlyArray<IColumn> = QUEUE_TABLE_COLUMNS.map(({ key, label }) => ({
+  id: key,
+  label: trans => trans.__(label),
+  value: key === 'reason' ? shownReason : job => job[key]
+}));
+
+export interface IQueueTableProps {
+  rows: ReadonlyArray<IQueueJob>;
+  selected: ReadonlySet<string>;
+  highlighted: ReadonlySet<string>;
+  cursor: string | null;
+  sort: ISort;
+  scrollRequest: QueueModel.IScrollRequest | null;
+  /** Unique prefix of the rows' element ids (for `aria-activedescendant`). */
+  idPrefix: string;
+  label: string;
+  trans: TranslationBundle;
+  onSort: (column: SortColumn) => void;
+  onRowClick: (index: number, modifiers: ISelectModifiers) => void;
+  /** Open the job (its details). */
+  onRowOpen: (index: number) => void;
+  /** Right-click: the context menu acts on the selection, which must include the row. */
+  onRowContextMenu: (index: number) => void;
+  onMove: (delta: number, mode: 'select' | 'range' | 'keep') => void;
+  onToggle: () => void;
+  /** Delete key: cancel the selected jobs (after confirmation). */
+  onDelete: () => void;
+}
+
+/**
+ * A row's element id: job ids contain `[`, `]`, `+`, which ids may hold
+ * but selectors would need to escape; keep letters and digits readable.
+ */
+function rowDomId(prefix: string, id: string): string {
+  return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, c => `.${c.charCodeAt(0).toString(16)}`)}`;
+}
+
+interface IJobRowProps {
+  job: IQueueJob;
+  index: number;
+  start: number;
+  domId: string;
+  selected: boolean;
+  cursor: boolean;
+  highlighted: boolean;
+  onClick: (index: number, event: React.MouseEvent) => void;
+  onOpen: (index: number) => void;
+  onContextMenu: (index: number) => void;
+}
+
+/**
+ * One job. Memoized: a diff re-renders only the rows whose job object
+ * (replaced on change) or selection changed.
+ */
+const JobRow = React.memo(function JobRow(props: IJobRowProps): JSX.Element {
+  const { job, index } = props;
+  const className = [
+    'jp-Hpc-jobRow',
+    index % 2 ? 'jp-mod-odd' : '',
+    props.selected ? 'jp-mod-selected' : '',
+    props.cursor ? 'jp-mod-active' : '',
+    props.highlighted ? 'jp-mod-highlighted' : ''
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div
+      role="row"
+      id={props.domId}
+      className={className}
+      aria-rowindex={index + 2}
+      aria-selected={props.selected}
+      data-job-id={job.id}
+      data-state={job.state}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${props.start}px)` }}
+      onMouseDown={event => {
+        // Shift-click selects a range of rows, not the text between them.
+        if (event.shiftKey) {
+          event.preventDefault();
+        }
+      }}
+      onClick={event => props.onClick(index, event)}
+      onDoubleClick={() => props.onOpen(index)}
+      onContextMenu={() => props.onContextMenu(index)}
+    >
+      {COLUMNS.map(column => {
+        // Other users name their jobs: control characters are shown, not obeyed.
+        const value = visibleText(column.value(job));
+        return (
+          <div key={column.id} role="gridcell" className="jp-Hpc-jobCell" data-column={column.id} title={value}>
+            {value}
+          </div>
+        );
+      })}
+    </div>
+  );
+});
+
+function HeaderRow(props: { sort: ISort; trans: TranslationBundle; onSort: (column: SortColumn) => void }) {
+  const { sort, trans, onSort } = props;
+  return (
+    <div role="row" className="jp-Hpc-jobHeader" aria-rowindex={1} style={{ height: ROW_HEIGHT }}>
+      {COLUMNS.map(column => {
+        const sorted = sort.column === column.id;
+        const direction = sorted ? (sort.ascending ? 'ascending' : 'descending') : 'none';
+        return (
+          <div key={column.id} role="columnheader" aria-sort={direction} className="jp-Hpc-jobHeaderCell">
+            <button
+              type="button"
+              className="jp-Hpc-sortButton"
+              data-column={column.id}
+              data-sort={direction}
+              title={trans.__('Sort by %1', column.label(trans))}
+              onClick={() => onSort(column.id)}
+            >
+              {column.label(trans)}
+              <span className="jp-Hpc-sortIndicator" aria-hidden="true">
+                {sorted ? (sort.ascending ? '▲' : '▼') : ''}
+              </span>
+            </button>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/**
+ * The virtualized job table.
+ */
+export function QueueTable(props: IQueueTableProps): JSX.Element {
+  const { rows, selected, highlighted, cursor, idPrefix } = props;
+  const scrollRef = React.useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    // The sticky header takes the first row's place.
+    paddingStart: ROW_HEIGHT,
+    scrollPaddingStart: ROW_HEIGHT
+  });
+
+  const scrollSeq = props.scrollRequest?.seq;
+  React.useEffect(() => {
+    if (props.scrollRequest && props.scrollRequest.index < rows.length) {
+      virtualizer.scrollToIndex(props.scrollRequest.index, { align: 'auto' });
+    }
+    // Scroll only when asked (a new request), not when rows move under
+    // the cursor: the user may be reading elsewhere.
+  }, [scrollSeq]);
+
+  // Stable across renders so the memoized rows are not all re-rendered.
+  const onRowClick = props.onRowClick;
+  const handleClick = React.useCallback(
+    (index: number, event: React.MouseEvent) =>
+      onRowClick(index, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey }),
+    [onRowClick]
+  );
+
+  const onKeyDown = (event: React.KeyboardEvent): void => {
+    if (event.target !== event.currentTarget) {
+      // Keys on the header's sort buttons are theirs.
+      return;
+    }
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 2);
+    const mode = event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'keep' : 'select';
+    const moves: { [key: string]: number } = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity
+    };
+    if (event.key in moves) {
+      props.onMove(moves[event.key], mode);
+    } else if (event.key === ' ' || event.key === 'Enter') {
+      props.onToggle();
+    } else if (event.key === 'Delete') {
+      props.onDelete();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  const items = virtualizer.getVirtualItems();
+  // Only a rendered row can be the active descendant; every cursor move
+  // scrolls its row into view, so it is rendered unless the user scrolled
+  // away since.
+  const cursorShown = cursor !== null && items.some(item => rows[item.index]?.id === cursor);
+  return (
+    <div
+      ref={scrollRef}
+      className="jp-Hpc-jobTable"
+      role="grid"
+      tabIndex={0}
+      aria-label={props.label}
+      aria-multiselectable={true}
+      aria-rowcount={rows.length + 1}
+      aria-activedescendant={cursorShown && cursor !== null ? rowDomId(idPrefix, cursor) : undefined}
+      onKeyDown={onKeyDown}
+    >
+      <div className="jp-Hpc-jobRows" style={{ height: virtualizer.getTotalSize() }}>
+        <HeaderRow sort={props.sort} trans={props.trans} onSort={props.onSort} />
+        {items.map(item => {
+          const job = rows[item.index];
+          if (!job) {
+            return null;
+          }
+          return (
+            <JobRow
+              key={job.id}
+              job={job}
+              index={item.index}
+              start={item.start}
+              domId={rowDomId(idPrefix, job.id)}
+              selected={selected.has(job.id)}
+              cursor={cursor === job.id}
+              highlighted={highlighted.has(job.id)}
+              onClick={handleClick}
+              onOpen={props.onRowOpen}
+              onContextMenu={props.onRowContextMenu}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

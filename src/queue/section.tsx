@@ -1,0 +1,138 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { CommandToolbarButton, Toolbar, VDomRenderer } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { CommandIDs } from '../commands';
+import type { QueueModel } from './model';
+import type { ISelectModifiers } from './selection';
+import type { IQueueQuery, SortColumn } from './view';
+import { QueueView } from './queueView';
+
+/**
+ * The job commands shown in the section's header, in order.
+ */
+const TOOLBAR_COMMANDS = [
+  CommandIDs.cancelJobs,
+  CommandIDs.holdJobs,
+  CommandIDs.releaseJobs,
+  CommandIDs.showJobDetails,
+  CommandIDs.tailJobOutput
+];
+
+/**
+ * The sidebar's Queue section: renders the queue model on every change;
+ * the job commands sit in its header.
+ */
+export class QueueSection extends VDomRenderer<QueueModel> {
+  constructor(options: QueueSection.IOptions) {
+    super(options.model);
+    this._commands = options.commands;
+    this._trans = options.trans;
+    this.id = 'jp-hpc-queue';
+    this.addClass('jp-Hpc-queueSection');
+    this.title.label = options.trans.__('Queue');
+    this.toolbar = new Toolbar();
+    this.toolbar.node.setAttribute('aria-label', options.trans.__('Job actions'));
+    for (const id of TOOLBAR_COMMANDS) {
+      this.toolbar.addItem(
+        id,
+        // Icon-only; the caption is the tooltip and the accessible name.
+        new CommandToolbarButton({ commands: options.commands, id, label: '' })
+      );
+    }
+  }
+
+  readonly toolbar: Toolbar;
+
+  protected render(): JSX.Element {
+    const model = this.model;
+    return (
+      <QueueView
+        clusters={model.clusterNames}
+        cluster={model.cluster}
+        showAll={model.showAll}
+        partitions={model.partitions}
+        query={model.query}
+        sort={model.query.sort}
+        states={model.states}
+        partitionNames={model.partitionNames}
+        rows={model.rows}
+        total={model.total}
+        selected={model.selectedIds}
+        highlighted={model.highlighted}
+        cursor={model.cursor}
+        scrollRequest={model.scrollRequest}
+        status={model.status}
+        error={model.error}
+        warning={model.warning}
+        updatedAt={model.updatedAt}
+        connection={model.connection}
+        idPrefix={this.id}
+        trans={this._trans}
+        onCluster={this._onCluster}
+        onShowAll={this._onShowAll}
+        onFilter={this._onFilter}
+        onSort={this._onSort}
+        onRowClick={this._onRowClick}
+        onRowOpen={this._onRowOpen}
+        onRowContextMenu={this._onRowContextMenu}
+        onMove={this._onMove}
+        onToggle={this._onToggle}
+        onDelete={this._onDelete}
+      />
+    );
+  }
+
+  // Handlers are created once: the memoized rows compare them by identity.
+  private _onCluster = (cluster: string): void => {
+    this.model.cluster = cluster;
+  };
+  private _onShowAll = (all: boolean): void => {
+    this.model.showAll = all;
+  };
+  private _onFilter = (filter: Partial<Pick<IQueueQuery, 'text' | 'state' | 'partition'>>): void => {
+    this.model.setFilter(filter);
+  };
+  private _onSort = (column: SortColumn): void => {
+    this.model.sortBy(column);
+  };
+  private _onRowClick = (index: number, modifiers: ISelectModifiers): void => {
+    this.model.click(index, modifiers);
+  };
+  private _onRowOpen = (index: number): void => {
+    this.model.click(index);
+    void this._commands.execute(CommandIDs.showJobDetails);
+  };
+  private _onRowContextMenu = (index: number): void => {
+    // The menu acts on the selection: a right-click outside it selects the
+    // row first, as in the file browser.
+    const job = this.model.rows[index];
+    if (job && !this.model.selectedIds.has(job.id)) {
+      this.model.click(index);
+    }
+  };
+  private _onMove = (delta: number, mode: 'select' | 'range' | 'keep'): void => {
+    this.model.moveCursor(delta, mode);
+  };
+  private _onToggle = (): void => {
+    this.model.toggleCursor();
+  };
+  private _onDelete = (): void => {
+    void this._commands.execute(CommandIDs.cancelJobs);
+  };
+
+  private _commands: CommandRegistry;
+  private _trans: TranslationBundle;
+}
+
+/**
+ * A namespace for `QueueSection` statics.
+ */
+export namespace QueueSection {
+  export interface IOptions {
+    model: QueueModel;
+    commands: CommandRegistry;
+    trans: TranslationBundle;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * What the "Parallel clusters" section's buttons do: the start form, stop
+ * with confirmation, scale, forget, the dashboard, and "Use in notebook"
+ * (`notebook.ts`).
+ */
+import { Dialog, Notification, showDialog, WidgetTracker } from '@jupyterlab/apputils';
+
+import { HpcApiError } from '../shared/api';
+import { DialogValues, formDialog, IDialogProblem } from '../shared/formDialog';
+import { SetKind, startProblems } from './api';
+import { ISetCardActions, kindLabel } from './card';
+import type { ISetsContext } from './context';
+import { DashboardPanel, openDashboard } from './dashboard';
+import { useInNotebook } from './notebook';
+import { setEnvironments, startFields, startRequest } from './startForm';
+
+export class SetsActions implements ISetCardActions {
+  constructor(private readonly _ctx: ISetsContext) {
+    this.showJob = _ctx.queue ? (cluster, jobId) => this._showJob(cluster, jobId) : undefined;
+  }
+
+  readonly showJob?: (cluster: string, jobId: string) => void;
+
+  /**
+   * Ask for a set's resources and start it; the form stays open with the
+   * server's objections at their fields until the set starts or the user
+   * cancels.
+   */
+  async start(kind: SetKind): Promise<void> {
+    const { model, trans } = this._ctx;
+    const environments = await setEnvironments(this._ctx.templates, kind);
+    const fields = startFields(kind, environments, this._lastValues.get(kind), this._ctx.clusters, trans);
+    await formDialog({
+      title: kind === 'dask' ? trans.__('Start a Dask cluster') : trans.__('Start an IPyParallel cluster'),
+      intro:
+        kind === 'dask'
+          ? trans.__('A Slurm job runs a Dask scheduler on its first node and the workers on all its nodes.')
+          : trans.__('A Slurm job runs an IPyParallel controller on its first node and the engines on all its nodes.'),
+      acceptLabel: trans.__('Start'),
+      fields,
+      trans,
+      accept: async (values): Promise<IDialogProblem[] | void> => {
+        this._lastValues.set(kind, values);
+        try {
+          const record = await model.start(startRequest(kind, values, environments));
+          Notification.success(
+            trans.__('%1 cluster "%2" submitted to %3.', kindLabel(kind, trans), record.name, record.cluster),
+            { autoClose: 5000 }
+          );
+        } catch (error) {
+          if (error instanceof HpcApiError && error.status < 500) {
+            return startProblems(error.message);
+          }
+          // Slurm's refusals (502) often name the field too (partition, account, time…).
+          return startProblems(error instanceof Error ? error.message : String(error));
+        }
+      }
+    });
+  }
+
+  stop(id: string): void {
+    const { model, trans } = this._ctx;
+    const record = model.get(id);
+    if (!record) {
+      return;
+    }
+    void (async () => {
+      const jobs = record.jobs.map(job => job.id).join(', ');
+      const result = await showDialog({
+        title: trans.__('Stop %1?', record.name),
+        body: jobs
+          ? trans.__(
+              'Its Slurm jobs (%1) on %2 are cancelled, and clients connected to it lose it.',
+              jobs,
+              record.cluster
+            )
+          : trans.__('It is removed from the queue of %1.', record.cluster),
+        buttons: [
+          Dialog.cancelButton({ label: trans.__('Keep running') }),
+          Dialog.warnButton({ label: trans.__('Stop') })
+        ]
+      });
+      if (result.button.accept) {
+        await this._report(model.stop(id), trans.__('%1 was not stopped', record.name));
+      }
+    })();
+  }
+
+  scale(id: string, workers: number): void {
+    const { model, trans } = this._ctx;
+    const name = model.get(id)?.name ?? id;
+    void this._report(model.scale(id, workers), trans.__('%1 was not scaled', name));
+  }
+
+  forget(id: string): void {
+    const { model, trans } = this._ctx;
+    const name = model.get(id)?.name ?? id;
+    void this._report(model.forget(id), trans.__('%1 was not forgotten', name));
+  }
+
+  openDashboard(id: string): void {
+    const { model, trans, shell } = this._ctx;
+    const record = model.get(id);
+    if (!record) {
+      return;
+    }
+    const opened = model.track(id, 'dashboard', async () => {
+      const panel = await openDashboard(record, {
+        tracker: this._dashboards,
+        addToShell: widget => shell.add(widget, 'main'),
+        serverSettings: this._ctx.serverSettings,
+        trans
+      });
+      shell.activateById(panel.id);
+    });
+    void this._report(opened, trans.__('The dashboard of %1 cannot be shown', record.name));
+  }
+
+  /**
+   * Give a notebook a client of the set (see `useInNotebook`).
+   */
+  useInNotebook(id: string): void {
+    useInNotebook(this._ctx, id);
+  }
+
+  private _showJob(cluster: string, jobId: string): void {
+    this._ctx.queue?.select(cluster, jobId).catch(reason => {
+      console.warn('jupyterlab-hpc: could not show the job in the queue.', reason);
+    });
+  }
+
+  /**
+   * Turn a failed action into a notification.
+   */
+  private async _report(work: Promise<unknown>, what: string): Promise<void> {
+    try {
+      await work;
+    } catch (error) {
+      Notification.error(`${what}: ${messageOf(error)}`, { autoClose: false });
+    }
+  }
+
+  private _dashboards = new WidgetTracker<DashboardPanel>({ namespace: 'hpc-dashboard' });
+  private _lastValues = new Map<SetKind, DialogValues>();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_hpc.display import DISPLAY_ROWS, JOBS_MIME, JobList
-from jupyterlab_hpc.records import JobRecords
+from jupyterlab_hpc.kernel.display import DISPLAY_ROWS, JOBS_MIME, JobList
+from jupyterlab_hpc.kernel.records import JobRecords
 
 # Real output of the local Slurm: arrays, a name with spaces and '|', a newline in a name, N/A, (null).
 CAPTURED = (Path(__file__).parent.parent / "fixtures" / "slurm" / "squeue-mixed.txt").read_text()

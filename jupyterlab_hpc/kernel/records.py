@@ -1,4 +1,4 @@
-"""Decodes the companion's records encoding (``server/src/queue-wire.ts``).
+"""Decodes the companion's records encoding (``server/src/queue-wire.ts``); runs in the kernel.
 
 A whole queue travels as one JSON header line (the poll's status, ``fields``, and ``none``:
 Slurm's placeholders for "nothing"), then the jobs as squeue printed them: fields split by

@@ -1,4 +1,5 @@
 """Rich displays of what the magics return: plain lists of dicts that render as tables.
+Runs in the kernel.
 
 ``%squeue`` returns a ``JobList``: code gets a sequence of job dicts, and the notebook shows
 a table as text, HTML and the JSON mime type ``application/vnd.jupyterlab-hpc.jobs+json``,
@@ -259,7 +260,7 @@ class SetList(_Table):
         self.caption = caption
 
     def _rows(self) -> list[dict]:
-        from .client import set_reason
+        from .session import set_reason
 
         rows = []
         for s in self:

@@ -10,13 +10,14 @@ line: Slurm's (or the companion's) own text, never a traceback from inside the p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Optional
 
 from ..shared.launcher import CompanionError, CompanionInfo, Launcher
@@ -84,6 +85,32 @@ class Companion:
         raw: bool = False,
     ) -> Any:
         """``method /api/path`` → the decoded JSON reply (``raw``: the text); raises HpcError."""
+        with self._response(method, path, body, query, timeout) as response:
+            content = response.read()
+            if raw:
+                return content.decode("utf-8")
+            return json.loads(content) if content else None
+
+    def stream(
+        self, path: str, query: Optional[Mapping[str, Any]] = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> Iterator[Any]:
+        """``GET /api/path`` answered with one JSON value a line (the companion's long waits):
+        each line as it comes; ``timeout`` bounds the silence between two lines."""
+        with self._response("GET", path, None, query, timeout) as response:
+            for line in response:
+                if line.strip():
+                    yield json.loads(line)
+
+    @contextlib.contextmanager
+    def _response(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Mapping[str, Any]],
+        query: Optional[Mapping[str, Any]],
+        timeout: float,
+    ) -> Iterator[Any]:
+        """The open response to ``method /api/path``; every failure, reading included, is an HpcError."""
         url_path = "/api/" + path.lstrip("/")
         if query:
             pairs = {k: _query_value(v) for k, v in query.items() if v is not None}
@@ -96,11 +123,7 @@ class Companion:
                 headers["Content-Type"] = "application/json"
             request = urllib.request.Request(info.url + url_path, data=data, headers=headers, method=method)
             try:
-                with _opener.open(request, timeout=timeout) as response:
-                    content = response.read()
-                if raw:
-                    return content.decode("utf-8")
-                return json.loads(content) if content else None
+                response = _opener.open(request, timeout=timeout)
             except urllib.error.HTTPError as e:
                 if e.code == 401 and attempt == 0:
                     continue  # a new companion with a new token replaced the one we knew
@@ -113,9 +136,20 @@ class Companion:
                 raise HpcError(
                     f"the jupyterlab-hpc companion did not answer {method} {url_path} within {timeout:.0f} s"
                 ) from None
-            except (OSError, ValueError) as e:  # reset connections, bad JSON
+            except OSError as e:  # reset connections
                 raise HpcError(f"{method} {url_path} to the jupyterlab-hpc companion failed: {e}") from None
-        raise AssertionError("unreachable")
+            break
+        else:
+            raise AssertionError("unreachable")
+        try:
+            with response:
+                yield response
+        except TimeoutError:
+            raise HpcError(
+                f"the jupyterlab-hpc companion did not answer {method} {url_path} within {timeout:.0f} s"
+            ) from None
+        except (OSError, ValueError) as e:  # reset connections, bad JSON
+            raise HpcError(f"{method} {url_path} to the jupyterlab-hpc companion failed: {e}") from None
 
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.request("GET", path, **kwargs)

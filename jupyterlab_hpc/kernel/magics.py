@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -271,20 +270,9 @@ class HpcMagics(Magics):
 
     def _stop_set(self, kind: str, args: argparse.Namespace) -> None:
         set_id = args.id or self._pick_set(kind, "stop")
-        self.session.stop_set(set_id)
-        deadline = time.monotonic() + args.timeout
-        record: dict = {}
-        while time.monotonic() < deadline:
-            try:
-                record = self.session.get_set(set_id)
-            except HpcError as e:
-                if e.status == 404:  # forgotten at once: nothing left
-                    break
-                raise
-            if record.get("state") == "ended":
-                break
-            time.sleep(0.5)
-        else:
+        # the companion answers once the set's jobs are gone, or after the timeout
+        record = self.session.stop_set(set_id, wait=args.timeout) or {}  # {}: forgotten at once, nothing left
+        if record and record.get("state") != "ended":
             raise HpcError(f"set {set_id} is still {record.get('state')} after {args.timeout:.0f} s")
         if self.session.last_set.get(kind) == set_id:
             del self.session.last_set[kind]

@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional
 
 from .client import SUBMIT_TIMEOUT, Companion, HpcError, one_line, quote_segment
 from .records import JobRecords
-from .set_clients import close_quietly, count_workers, is_usable, make_client
+from .set_clients import close_quietly, count_workers, is_usable, make_client, wait_for_workers
 
 EventListener = Callable[[dict], None]
 
@@ -128,11 +128,14 @@ class HpcSession:
         self.emit(event)
         return record
 
-    def stop_set(self, set_id: str) -> Any:
+    def stop_set(self, set_id: str, wait: float = 0) -> Optional[dict]:
+        """Stop a set; with ``wait``, the companion answers once its jobs are gone (None: the
+        set was forgotten meanwhile) or after ``wait`` seconds, with the set as it is then."""
         client = self.clients.pop(set_id, None)
         if client is not None:
             close_quietly(client)
-        return self.api.request("DELETE", f"sets/{quote_segment(set_id)}", timeout=SUBMIT_TIMEOUT)
+        path = f"sets/{quote_segment(set_id)}"
+        return self.api.request("DELETE", path, query={"wait": wait or None}, timeout=wait + SUBMIT_TIMEOUT)
 
     def connection(self, set_id: str) -> dict:
         return self.api.get(f"sets/{quote_segment(set_id)}/connection")
@@ -154,40 +157,42 @@ class HpcSession:
         workers: int,
         timeout: float,
         progress: Callable[[str], None],
-        poll: float = 1.0,
     ) -> Any:
         """Wait until ``workers`` engines/workers are connected; return the connected client.
 
-        Raises HpcError when the set ends (with its reason) or the time is up; the set is left
-        running in that case, so the user can wait again with ``connect``.
+        The companion does the waiting (one request, a line at each change and every second);
+        the kernel shows the progress and connects once the set is ready. Raises HpcError when
+        the set ends (with its reason) or the time is up; the set is left running in that case,
+        so the user can wait again with ``connect``.
         """
-        deadline = time.monotonic() + timeout
         started = time.monotonic()
-        client = None
-        while True:
-            record = self.get_set(set_id)
-            state = str(record.get("state", "?"))
-            if state in ("stopping", "ended"):
-                raise HpcError(f"set {set_id} {state}: {set_reason(record)}")
-            connected = 0
-            if client is None and state in ("starting", "running"):
-                try:
-                    client = self.connect(set_id, str(record.get("kind")))
-                except HpcError as e:
-                    if e.status not in (404, 409, 425, 503):  # "not ready yet" answers
-                        raise
-            if client is not None:
-                connected = count_workers(client)
-            elapsed = time.monotonic() - started
-            progress(describe_progress(record, connected, workers, elapsed))
-            if client is not None and connected >= workers:
-                return client
-            if time.monotonic() >= deadline:
-                raise HpcError(
-                    f"timed out after {timeout:.0f} s waiting for {workers} workers of set {set_id} "
-                    f"({connected} connected, state {state}); it keeps running: connect later or stop it"
-                )
-            time.sleep(poll)
+        query = {"workers": workers, "timeout": timeout}
+        record: Mapping[str, Any] = {}
+        outcome = None
+        for line in self.api.stream(f"sets/{quote_segment(set_id)}/wait", query=query):
+            record, outcome = line["record"], line.get("outcome")
+            progress(describe_progress(record, connected_workers(record), workers, time.monotonic() - started))
+        state = str(record.get("state", "?"))
+        if outcome == "ended":
+            raise HpcError(f"set {set_id} {state}: {set_reason(record)}")
+        timed_out = HpcError(
+            f"timed out after {timeout:.0f} s waiting for {workers} workers of set {set_id} "
+            f"({connected_workers(record)} connected, state {state}); it keeps running: connect later or stop it"
+        )
+        if outcome != "ready":
+            raise timed_out
+        client = self.connect(set_id, str(record.get("kind")))
+        # the set's monitor saw them; a new client may take a moment to hear of the last ones
+        if not wait_for_workers(client, workers, max(1.0, timeout - (time.monotonic() - started))):
+            raise timed_out
+        progress(describe_progress(record, count_workers(client), workers, time.monotonic() - started))
+        return client
+
+
+def connected_workers(record: Mapping[str, Any]) -> int:
+    """Workers the set's monitor sees connected to its head."""
+    workers = record.get("workers")
+    return int(workers.get("connected", 0)) if isinstance(workers, Mapping) else 0
 
 
 def set_reason(record: Mapping[str, Any]) -> str:

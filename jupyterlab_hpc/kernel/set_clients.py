@@ -72,6 +72,18 @@ def count_workers(client: Any) -> int:
         return 0
 
 
+def wait_for_workers(client: Any, workers: int, timeout: float) -> bool:
+    """Whether the client sees ``workers`` engines/workers within ``timeout`` seconds."""
+    try:
+        if hasattr(client, "ids"):
+            client.wait_for_engines(workers, timeout=timeout)
+        else:
+            client.wait_for_workers(n_workers=workers, timeout=timeout)
+    except Exception:  # TimeoutError, or a controller/scheduler that went away: the count says
+        return count_workers(client) >= workers
+    return True
+
+
 def describe_client(client: Any) -> str:
     n = count_workers(client)
     if hasattr(client, "ids"):

@@ -5,7 +5,8 @@ const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnosti
 const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/server'],
-  transform: { '^.+\\.tsx?$': tsJest },
+  transform: { '^.+\\.tsx?$': tsJest, '^.+\\.py$': '<rootDir>/test/helpers/py-transform.js' },
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json', 'py'],
   // the built labextension has a package.json of the same name
   modulePathIgnorePatterns: ['<rootDir>/jupyterlab_hpc/', '<rootDir>/lib/']
 };

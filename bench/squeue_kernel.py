@@ -39,8 +39,8 @@ EXPRESSIONS = {"rows": "len(_hpc_bench_jobs)", "updatedAt": "_hpc_bench_jobs.clu
 
 PARTS = r"""
 import json as _j, time as _t
-from jupyterlab_hpc import magics as _m
-from jupyterlab_hpc.display import html_table as _ht
+from jupyterlab_hpc.kernel import magics as _m
+from jupyterlab_hpc.kernel.display import html_table as _ht
 _mg = _m._loaded[id(get_ipython())][0]
 _api = _mg.session.api
 _info = _api.info()
@@ -48,12 +48,12 @@ import urllib.request as _u
 _p = {}
 _t0 = _t.perf_counter()
 _req = _u.Request(_info.url + "/api/clusters/bench/jobs?format=records&all=true", headers=dict(_info.headers))
-from jupyterlab_hpc.client import _opener as _op
+from jupyterlab_hpc.kernel.client import _opener as _op
 with _op.open(_req) as _r:
     _raw = _r.read()
 _p["http"] = (_t.perf_counter() - _t0) * 1000
 _p["bytes"] = len(_raw)
-from jupyterlab_hpc.records import JobRecords as _JR
+from jupyterlab_hpc.kernel.records import JobRecords as _JR
 _t0 = _t.perf_counter(); _d = _JR(_raw.decode("utf-8"), "bench"); _p["decode"] = (_t.perf_counter() - _t0) * 1000
 _t0 = _t.perf_counter(); _l = _mg.squeue("--cluster bench -a -t all"); _p["magic"] = (_t.perf_counter() - _t0) * 1000
 _t0 = _t.perf_counter(); _rows = _l._rows(); _p["rowsPrep"] = (_t.perf_counter() - _t0) * 1000
@@ -90,9 +90,9 @@ class Driver:
             # rebuilt under us by others): the launcher the session would make, with main_js
             self.execute(
                 "import os as _os\n"
-                "from jupyterlab_hpc import magics as _m\n"
-                "from jupyterlab_hpc.config import load_hpc_config as _lc\n"
-                "from jupyterlab_hpc.launcher import Launcher as _L\n"
+                "from jupyterlab_hpc.kernel import magics as _m\n"
+                "from jupyterlab_hpc.shared.config import load_hpc_config as _lc\n"
+                "from jupyterlab_hpc.shared.launcher import Launcher as _L\n"
                 "_m._loaded[id(get_ipython())][0].session.api._launcher = "
                 f"_L(_lc(), parent_pid=_os.getpid(), main_js={bundle!r})",
                 timeout=60,

@@ -19,7 +19,9 @@ module.exports = (env, argv) => ({
         test: /\.ts$/,
         loader: 'ts-loader',
         options: { configFile: path.resolve(__dirname, 'tsconfig.json'), transpileOnly: true }
-      }
+      },
+      // the Python a set runs on the cluster (src/sets/py/), bundled as its text
+      { test: /\.py$/, type: 'asset/source' }
     ]
   },
   plugins: [

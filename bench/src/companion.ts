@@ -51,7 +51,7 @@ export interface LaunchSettings {
 export function launcherSettings(python: string): LaunchSettings {
   const code =
     'import json, os\n' +
-    'from jupyterlab_hpc.launcher import NODE_FLAGS, companion_env\n' +
+    'from jupyterlab_hpc.shared.process import NODE_FLAGS, companion_env\n' +
     'print(json.dumps({"flags": list(NODE_FLAGS), "env": companion_env(os.environ)}))';
   return JSON.parse(execFileSync(python, ['-c', code], { encoding: 'utf8' })) as LaunchSettings;
 }

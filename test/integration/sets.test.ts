@@ -186,6 +186,37 @@ describe('sets on the local cluster', () => {
     await stopAndCheck(created.id);
   });
 
+  it('the companion waits for a kernel: workers connected, a timeout, the jobs gone after a stop', async () => {
+    const created = await start({ kind: 'ipyparallel', workers: 1, name: 'waited for' });
+    const lines = async (query: string) => {
+      const res = await c.served.request(`/api/sets/${created.id}/wait?${query}`);
+      expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+      return (await res.text())
+        .trim()
+        .split('\n')
+        .map(line => JSON.parse(line) as { record: SetRecord; outcome?: string });
+    };
+    // one request: a line per change (and per second) until the set is running with its engine
+    const ready = await lines('workers=1&timeout=120');
+    const last = ready[ready.length - 1];
+    expect(last.outcome).toBe('ready');
+    expect(last.record).toMatchObject({ id: created.id, state: 'running', workers: { connected: 1 } });
+    expect(ready.slice(0, -1).every(line => line.outcome === undefined)).toBe(true);
+    // two engines never come: the wait ends at its timeout with the set as it is
+    const timedOut = await lines('workers=2&timeout=1');
+    expect(timedOut[timedOut.length - 1]).toMatchObject({ outcome: 'timeout', record: { state: 'running' } });
+    expect((await c.served.request(`/api/sets/${created.id}/wait?workers=0&timeout=1`)).status).toBe(400);
+
+    // stop, answered once Slurm has no job of the set left
+    const res = await c.served.request(`/api/sets/${created.id}?wait=60`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(await body(res)).toMatchObject({ state: 'ended', reason: 'cancelled' });
+    expect(liveSetJobs(localConf(), created.id)).toEqual([]);
+    const after = await lines('workers=1&timeout=60');
+    expect(after).toEqual([expect.objectContaining({ outcome: 'ended' })]);
+    expect((await c.served.request('/api/sets/zzzz9999/wait?workers=1&timeout=1')).status).toBe(404);
+  });
+
   it('a set that cannot start ends with the log lines that say why', async () => {
     const created = await start({ kind: 'ipyparallel', workers: 1, python: '/nonexistent/venv/bin/python' });
     const ended = await waitForSet(c.served, created.id, r => r.state === 'ended', 90_000, 'the set to fail');

@@ -35,7 +35,8 @@ except importlib.metadata.PackageNotFoundError:
     if importlib.util.find_spec("jupyterlab_hpc") is None:
         sys.path.insert(0, str(REPO))
 
-from jupyterlab_hpc.launcher import default_main_js, pid_alive  # noqa: E402
+from jupyterlab_hpc.shared.launcher import default_main_js  # noqa: E402
+from jupyterlab_hpc.shared.process import pid_alive  # noqa: E402
 
 SERVER_START_TIMEOUT = 60.0
 

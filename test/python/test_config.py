@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_hpc import _jupyter_labextension_paths, _jupyter_server_extension_points
-from jupyterlab_hpc.config import HpcConfig, load_hpc_config
+from jupyterlab_hpc.shared.config import HpcConfig, load_hpc_config
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,8 +21,9 @@ import requests
 from conftest import JupyterServer, ServerFactory, free_port
 from test_magics import SLURM_CONF_LOCAL, needs_slurm, squeue_ids, wait_until
 
-from jupyterlab_hpc import dashboards
-from jupyterlab_hpc.dashboards import allow_set_nodes, requested_port, set_dashboards
+from jupyterlab_hpc.dashboards import allow_set_nodes
+from jupyterlab_hpc.server import dashboards
+from jupyterlab_hpc.server.dashboards import requested_port, set_dashboards
 
 START = 180.0  # seconds for a set to be scheduled and its scheduler to write its address
 

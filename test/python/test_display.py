@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from jupyterlab_hpc.display import JobList, SetList, visible
-from jupyterlab_hpc.records import JobRecords
+from jupyterlab_hpc.kernel.display import JobList, SetList, visible
+from jupyterlab_hpc.kernel.records import JobRecords
 
 HOSTILE = (
     "<script>alert('x')</script>\"&amp;\nx 99 debug forged root RUNNING\r\x1b[8mhidden\x1b[0m\x00\x7f\x85\u202eevil"

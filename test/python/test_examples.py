@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO
 from test_magics import JOBS_MIME, make_env, needs_slurm, squeue_ids, stop_companion
 
-from jupyterlab_hpc.launcher import default_main_js
+from jupyterlab_hpc.shared.launcher import default_main_js
 
 NOTEBOOK = REPO / "examples" / "slurm-from-a-notebook.ipynb"
 

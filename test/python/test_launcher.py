@@ -16,9 +16,11 @@ import pytest
 import requests
 from conftest import FAKE_COMPANION, REPO, kill_pid, node_env, wait_gone
 
-from jupyterlab_hpc import launcher as launcher_mod
-from jupyterlab_hpc.config import HpcConfig
-from jupyterlab_hpc.launcher import CompanionError, Launcher, NodeNotFoundError, check_node, pid_alive
+from jupyterlab_hpc.shared import launcher as launcher_mod
+from jupyterlab_hpc.shared import process
+from jupyterlab_hpc.shared.config import HpcConfig
+from jupyterlab_hpc.shared.launcher import CompanionError, Launcher, NodeNotFoundError, check_node
+from jupyterlab_hpc.shared.process import pid_alive
 
 
 @pytest.fixture
@@ -81,15 +83,15 @@ def test_start_writes_private_files_and_answers_with_token(make_launcher, runtim
     assert echo["argv"]["parent-pid"] == str(os.getpid())
     assert echo["argv"]["idle-timeout"] == "0"  # always passed: the companion's default is not 0
     # memory settings for a process holding a 100k-job queue (issue 7), named for the companion to drop
-    assert echo["execArgv"] == list(launcher_mod.NODE_FLAGS)
+    assert echo["execArgv"] == list(process.NODE_FLAGS)
     assert echo["mmapThreshold"] == "131072" and echo["onlyEnv"] == "MALLOC_MMAP_THRESHOLD_"
 
 
 def test_companion_env_keeps_what_the_user_set() -> None:
-    env = launcher_mod.companion_env({"MALLOC_MMAP_THRESHOLD_": "65536", "PATH": "/bin"})
+    env = process.companion_env({"MALLOC_MMAP_THRESHOLD_": "65536", "PATH": "/bin"})
     assert env["MALLOC_MMAP_THRESHOLD_"] == "65536" and env["HPC_COMPANION_ONLY_ENV"] == ""
     assert env["PATH"] == "/bin" and env["HPC_SET_PYTHON"] == sys.executable
-    assert launcher_mod.companion_env({"HPC_SET_PYTHON": "/opt/py"})["HPC_SET_PYTHON"] == "/opt/py"
+    assert process.companion_env({"HPC_SET_PYTHON": "/opt/py"})["HPC_SET_PYTHON"] == "/opt/py"
 
 
 def test_second_launcher_reuses_running_companion(make_launcher) -> None:
@@ -103,7 +105,7 @@ def test_concurrent_processes_start_only_one_companion(make_launcher, runtime_di
     code = textwrap.dedent(
         f"""
         import sys; sys.path.insert(0, {str(REPO)!r})
-        from jupyterlab_hpc.launcher import Launcher
+        from jupyterlab_hpc.shared.launcher import Launcher
         info = Launcher(runtime_dir={str(runtime_dir)!r}, main_js={str(FAKE_COMPANION)!r}, parent_pid={os.getpid()}).ensure()
         print(info.pid)
         """

@@ -24,7 +24,7 @@ import pytest
 import requests
 from conftest import _EXTRA_PYTHONPATH, kill_pid, read_connection
 
-from jupyterlab_hpc.launcher import default_main_js
+from jupyterlab_hpc.shared.launcher import default_main_js
 
 JOBS_MIME = "application/vnd.jupyterlab-hpc.jobs+json"
 CALL_TIMEOUT = 60.0  # seconds for one cell, unless a test says otherwise

@@ -15,8 +15,8 @@ import requests
 import websocket
 from conftest import FAKE_COMPANION, REPO, JupyterServer, ServerFactory, _start_server, node_env
 
-from jupyterlab_hpc.config import HpcConfig
-from jupyterlab_hpc.launcher import CompanionInfo, Launcher, default_main_js
+from jupyterlab_hpc.shared.config import HpcConfig
+from jupyterlab_hpc.shared.launcher import CompanionInfo, Launcher, default_main_js
 
 
 def _start_fake(runtime_dir: Path) -> CompanionInfo:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_hpc.display import DISPLAY_ROWS, JOBS_MIME, JobList
+from jupyterlab_hpc.kernel.display import DISPLAY_ROWS, JOBS_MIME, JobList
+from jupyterlab_hpc.kernel.records import JobRecords
 from jupyterlab_hpc.protocol import FIELD_SEP, JOB_FIELD_NAMES, NONE_VALUES, RECORD_END
-from jupyterlab_hpc.records import JobRecords
 
 WIRE = Path(__file__).parent.parent / "fixtures" / "wire"
 GOLDEN = sorted(WIRE.glob("*.records"))

@@ -82,7 +82,8 @@ def test_ipcluster_connect_with_the_sets_key_and_not_without(kernel: Kernel, hpc
 
 def test_a_tls_set_without_its_certificate_is_refused_in_words() -> None:
     """A tls:// address with no certificate from the companion: one line, not a hang."""
-    from jupyterlab_hpc.client import HpcError, make_client
+    from jupyterlab_hpc.kernel.client import HpcError
+    from jupyterlab_hpc.kernel.set_clients import make_client
 
     with pytest.raises(HpcError, match="gave no certificate"):
         make_client("dask", {"kind": "dask", "address": "tls://127.0.0.1:1"})

@@ -2,10 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DASK_PRELOAD_PY } from '../../server/src/sets/dask-preload-py';
 import { customKind, daskDashboard, kindConfig } from '../../server/src/sets/kinds';
-import { MONITOR_EOF, MONITOR_PY } from '../../server/src/sets/monitor-py';
+import { DASK_PRELOAD_PY, DASK_WORKERS_ROUTE, MONITOR_EOF, MONITOR_PY } from '../../server/src/sets/py-files';
 import { SetScriptContext, headJob, renderArg, workersJob } from '../../server/src/sets/script';
+import { DASHBOARD_COOKIE_PREFIX, DASHBOARD_SECRET_FILE, TLS_CERT_FILE, TLS_KEY_FILE } from '../../server/src/sets/tls';
 import { normalizeSpec } from '../../server/src/sets/spec';
 
 function ctx(over: object = {}, extra: Partial<SetScriptContext> = {}): SetScriptContext {
@@ -137,6 +137,16 @@ describe('set batch scripts', () => {
       );
     }
     expect(headJob(ctx({ kind: 'ipyparallel' })).script).not.toContain('dask_preload.py');
+  });
+
+  it('the Python files name the files and the route the companion names', () => {
+    // the .py files are plain Python: what they share with the TypeScript is written in both
+    expect(MONITOR_PY).toContain(`TLS_CERT_FILE, TLS_KEY_FILE = "${TLS_CERT_FILE}", "${TLS_KEY_FILE}"`);
+    expect(MONITOR_PY).toContain(`DASK_WORKERS_ROUTE = "${DASK_WORKERS_ROUTE}"`);
+    expect(DASK_PRELOAD_PY).toContain(`WORKERS_ROUTE = "${DASK_WORKERS_ROUTE}"`);
+    expect(MONITOR_PY).toContain(`DASHBOARD_SECRET_FILE = "${DASHBOARD_SECRET_FILE}"`);
+    expect(DASK_PRELOAD_PY).toContain(`DASHBOARD_SECRET_FILE = "${DASHBOARD_SECRET_FILE}"`);
+    expect(DASK_PRELOAD_PY).toContain(`DASHBOARD_COOKIE_PREFIX = "${DASHBOARD_COOKIE_PREFIX}"`);
   });
 
   it('starts dask workers with the head, the other kinds once the head is ready', () => {

@@ -1,6 +1,6 @@
 import type { SetCommands } from '../templates/types';
 import { posix } from 'node:path';
-import { DASK_PRELOAD_FILE, DASK_PRELOAD_PY } from './dask-preload-py';
+import { DASK_PRELOAD_FILE, DASK_PRELOAD_PY } from './py-files';
 import { TLS_CERT_FILE, TLS_KEY_FILE } from './tls';
 import { SetConnection, SetKind, SetSpec } from './types';
 
@@ -84,7 +84,7 @@ const DASK_TLS = [
  * Dask. Workers start with the scheduler (--scheduler-file waits for the file),
  * without a nanny unless asked for (the nanny starts each worker as a second
  * Python process: ~0.6-1.5 s more), and both connect their bokeh dashboards
- * after start-up rather than before it (dask-preload-py.ts).
+ * after start-up rather than before it (py/dask_preload.py).
  */
 function dask(spec: SetSpec): KindConfig {
   const preload = `--preload={setDir}/${DASK_PRELOAD_FILE}`;

@@ -1,6 +1,6 @@
 import { shellQuote } from '../runners/shell-quote';
 import { KindConfig, PLACEHOLDERS, placeholdersOf } from './kinds';
-import { MONITOR_EOF, MONITOR_PY } from './monitor-py';
+import { MONITOR_EOF, MONITOR_PY } from './py-files';
 import { SetSpec } from './types';
 
 /**

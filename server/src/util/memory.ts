@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
  * live size, for ~1% of a core at 100k jobs.
  */
 // The young generation's size is fixed at start: the launcher passes --max-semi-space-size=1
-// (jupyterlab_hpc/launcher.py NODE_FLAGS) and MALLOC_MMAP_THRESHOLD_ for glibc, which reads it
+// (jupyterlab_hpc/shared/launcher.py NODE_FLAGS) and MALLOC_MMAP_THRESHOLD_ for glibc, which reads it
 // at start too. The launcher names what it added: Slurm commands and jobs must not inherit it.
 for (const name of (process.env.HPC_COMPANION_ONLY_ENV ?? '').split(',').filter(Boolean)) {
   delete process.env[name];

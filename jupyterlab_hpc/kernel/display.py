@@ -1,4 +1,5 @@
 """Rich displays of what the magics return: plain lists of dicts that render as tables.
+Runs in the kernel.
 
 ``%squeue`` returns a ``JobList``: code gets a sequence of job dicts, and the notebook shows
 a table as text, HTML and the JSON mime type ``application/vnd.jupyterlab-hpc.jobs+json``,
@@ -13,8 +14,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union, overload
 
-from .protocol import JOBS_MIME_TYPE as JOBS_MIME
-from .protocol import JOBS_MIME_VERSION, NOTEBOOK_JOB_COLUMNS, STATE_CODES
+from ..protocol import JOBS_MIME_TYPE as JOBS_MIME
+from ..protocol import JOBS_MIME_VERSION, NOTEBOOK_JOB_COLUMNS, STATE_CODES
 from .records import JobRecords
 
 # Rows a table shows (HTML, text, the mime bundle): a notebook keeps its outputs.
@@ -250,7 +251,7 @@ class SetList(_Table):
         self.caption = caption
 
     def _rows(self) -> list[dict]:
-        from .client import set_reason
+        from .session import set_reason
 
         rows = []
         for s in self:

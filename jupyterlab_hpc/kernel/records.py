@@ -1,5 +1,5 @@
-"""Decodes the companion's records encoding (``protocol/records.ts``; the kernel's decoder,
-tested with the TypeScript one on ``test/fixtures/wire/``).
+"""Decodes the companion's records encoding (``protocol/records.ts``); runs in the kernel. The kernel's decoder,
+tested with the TypeScript one on ``test/fixtures/wire/``.
 
 A whole queue travels as one JSON header line (the poll's status, ``fields``, and ``none``:
 Slurm's placeholders for "nothing"), then the jobs as squeue printed them: fields split by
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from .protocol import FIELD_SEP, RECORD_END
+from ..protocol import FIELD_SEP, RECORD_END
 
 
 class JobRecords:

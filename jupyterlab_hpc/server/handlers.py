@@ -1,4 +1,4 @@
-"""Authenticated reverse proxy from ``{base_url}hpc/`` to the companion.
+"""Authenticated reverse proxy from ``{base_url}hpc/`` to the companion (runs in the Jupyter server).
 
 The browser only ever talks to Jupyter (its auth, its origin checks); the companion's
 token never leaves the server, and Jupyter's token is never forwarded to the companion.
@@ -21,7 +21,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HT
 from tornado.simple_httpclient import HTTPTimeoutError
 from tornado.websocket import WebSocketClientConnection, WebSocketClosedError, WebSocketHandler, websocket_connect
 
-from .launcher import CompanionError, CompanionInfo, Launcher, pid_alive
+from ..shared.launcher import CompanionError, CompanionInfo, Launcher
+from ..shared.process import pid_alive
 
 # What a custom ``ServerApp.authorizer_class`` is asked about: every route under hpc/ is this
 # resource, with jupyter_server's actions (GET → read; POST, PUT, PATCH, DELETE → write).

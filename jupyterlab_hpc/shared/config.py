@@ -1,4 +1,8 @@
-"""Settings of jupyterlab-hpc, read from the Jupyter server config (``c.HpcConfig.*``)."""
+"""Settings of jupyterlab-hpc, read from the Jupyter server config (``c.HpcConfig.*``).
+
+Runs in both processes: the Jupyter server reads them from its ServerApp, kernels with
+``load_hpc_config`` from the same files.
+"""
 
 from __future__ import annotations
 
@@ -70,8 +74,8 @@ class HpcConfig(Configurable):
 
 def _shipped_template_dirs() -> list[Path]:
     """The example centre templates: inside the wheel, or beside the package in a checkout."""
-    here = Path(__file__).parent
-    for candidate in (here / "templates" / "centre", here.parent / "templates" / "centre"):
+    package = Path(__file__).parent.parent
+    for candidate in (package / "templates" / "centre", package.parent / "templates" / "centre"):
         if candidate.is_dir():
             return [candidate]
     return []

@@ -1,6 +1,6 @@
 """Find or start the per-host companion process (Node.js) that does the Slurm work.
 
-Shared by the Jupyter server extension and, later, kernels: whoever comes first starts
+Runs in both processes, the Jupyter server extension and kernels: whoever comes first starts
 the companion, everyone else reuses it through its connection file in the Jupyter
 runtime directory. A ``flock`` on a lock file beside it makes sure that two processes
 never start two companions at the same time.
@@ -20,17 +20,17 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
 from .config import NODE_ENV_VAR, HpcConfig
+from .process import NODE_FLAGS, companion_env, pid_alive
 
 MIN_NODE_MAJOR = 18
 HEALTH_TIMEOUT = 2.0  # seconds; a healthy companion answers at once
@@ -83,46 +83,7 @@ class CompanionInfo:
 
 def default_main_js() -> Path:
     """The bundled companion, built into the package by ``npm run build:companion``."""
-    return Path(__file__).resolve().parent / "companion" / "main.js"
-
-
-def pid_alive(pid: int) -> bool:
-    """True if ``pid`` runs and is not a zombie (a killed child not yet reaped)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    try:
-        # Field 3 of /proc/PID/stat is the state; the name before it may contain spaces.
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True  # no procfs (macOS): kill(0) is the best we have
-
-
-# The companion holds one big generation for hours (a 100k-job queue is ~13 MB of squeue text)
-# and replaces it every poll: a small young generation, and a malloc that gives squeue's big
-# buffers back to the system, keep it near its live size (server/src/util/memory.ts; issue 7).
-# The bench starts its companions with these too.
-NODE_FLAGS = ("--max-semi-space-size=1",)
-NODE_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072"}
-
-
-def companion_env(environ: Mapping[str, str]) -> dict[str, str]:
-    """The companion's environment: ``environ`` plus NODE_ENV where the user set nothing (named
-    in HPC_COMPANION_ONLY_ENV, so the companion drops them before running Slurm commands and jobs
-    do not inherit them), and the Python that local Dask/IPyParallel sets run by default."""
-    added = {k: v for k, v in NODE_ENV.items() if k not in environ}
-    return {
-        "HPC_SET_PYTHON": sys.executable,
-        **environ,
-        **added,
-        "HPC_COMPANION_ONLY_ENV": ",".join(added),
-    }
+    return Path(__file__).resolve().parent.parent / "companion" / "main.js"
 
 
 def check_node(node: str) -> tuple[str, str]:

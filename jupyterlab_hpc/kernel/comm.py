@@ -1,4 +1,5 @@
 """Kernel side of the ``jupyterlab-hpc`` comm: the Lab sidebar and the magics share one brain.
+Runs in the kernel.
 
 Direction: the kernel opens the comm (``comm_open`` to the target ``jupyterlab-hpc`` that the
 Lab registers on every notebook kernel), which works in JupyterLab 4 with any kernel that has
@@ -25,8 +26,10 @@ import sys
 import threading
 from typing import Any, Callable, Optional
 
-from . import __version__
-from .client import HpcError, HpcSession, count_workers, describe_client, one_line
+from .. import __version__
+from .client import HpcError, one_line
+from .session import HpcSession
+from .set_clients import count_workers, describe_client
 
 TARGET = "jupyterlab-hpc"
 PROTOCOL = 1

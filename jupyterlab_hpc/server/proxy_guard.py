@@ -1,4 +1,5 @@
 """Closes jupyter-server-proxy's ``proxy/<port>/`` routes, which reach any loopback port.
+Runs in the Jupyter server.
 
 jupyter-server-proxy forwards ``{base_url}proxy/<port>/`` and ``proxy/absolute/<port>/`` to
 this host's loopback without asking ``host_allowlist``. On a shared login or compute node,

@@ -1,29 +1,28 @@
-/**
- * The monitor the head job starts beside its head: it writes status.json in
- * the set dir (is the head reachable, which workers are connected and from
- * which Slurm job) and carries out the companion's requests (retire workers),
- * so counting and scaling work over any transport: the companion only reads
- * and writes small files (SFTP on ssh). Every probe has a timeout: an
- * IPyParallel client otherwise hangs when its controller dies.
- *
- * It starts with the head and waits for the head's ready file. Dask workers
- * come from the scheduler's HTTP server, from a route of our preload that
- * answers as soon as they change (dask-preload-py.ts), asked with the set's
- * dashboard secret, with the standard library only: importing distributed
- * would take ~0.7 s of CPU beside a starting scheduler and workers; the
- * distributed Client that retires workers is made 10 s later, with the set's
- * certificate (tls.ts). Other probes are polled every 0.1 s while workers come
- * (start-up, or a change in the last minute), every second otherwise.
- *
- * It is constant code (no user value inside), written by the job script with a
- * quoted here-document. It must not contain a line equal to MONITOR_EOF.
- */
-import { DASK_WORKERS_ROUTE } from './dask-preload-py';
-import { DASHBOARD_SECRET_FILE, TLS_CERT_FILE, TLS_KEY_FILE } from './tls';
+"""jupyterlab-hpc set monitor: status.json and requests for one set.
 
-export const MONITOR_EOF = 'HPC_MONITOR_PY_EOF';
+Runs on the cluster, started by the head job beside its head:
+``python monitor.py PROBE SET_DIR JOB_ID READY``. It writes status.json in the set dir (is
+the head reachable, which workers are connected and from which Slurm job) and carries out
+the companion's requests (retire workers), so counting and scaling work over any transport:
+the companion only reads and writes small files (SFTP on ssh). Every probe has a timeout: an
+IPyParallel client otherwise hangs when its controller dies.
 
-export const MONITOR_PY = String.raw`"""jupyterlab-hpc set monitor: status.json and requests for one set."""
+It starts with the head and waits for the head's ready file. Dask workers come from the
+scheduler's HTTP server, from a route of our preload that answers as soon as they change,
+with the standard library only: importing distributed would take ~0.7 s
+of CPU beside a starting scheduler and workers; the distributed Client that retires workers
+is made 10 s later, with the set's certificate (server/src/sets/tls.ts). Other probes are
+polled every 0.1 s while workers come (start-up, or a change in the last minute), every
+second otherwise.
+
+It is constant code (no user value inside), bundled into the companion and written by the
+job script with a quoted here-document: it must not contain a line equal to MONITOR_EOF
+(server/src/sets/py-files.ts).
+"""
+
+from __future__ import annotations
+
+import contextlib
 import glob
 import http.client
 import json
@@ -31,52 +30,76 @@ import os
 import re
 import sys
 import time
+from typing import Any, Callable, Optional, Protocol
 
-PROBE, SET_DIR, JOB_ID, READY = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-STATUS = os.path.join(SET_DIR, "status.json")
-REQUESTS = os.path.join(SET_DIR, "requests")
+# set by main() from the command line: the probe's kind, the set dir, the head's job, its ready file
+PROBE, SET_DIR, JOB_ID, READY = "", "", "", ""
+STATUS, REQUESTS = "", ""
+# files the companion writes into the set dir (server/src/sets/tls.ts)
+TLS_CERT_FILE, TLS_KEY_FILE = "tls-cert.pem", "tls-key.pem"
+DASHBOARD_SECRET_FILE = "dashboard-secret"
+# the Dask preload's route (its WORKERS_ROUTE)
+DASK_WORKERS_ROUTE = "/jupyterlab-hpc/workers.json"
 INTERVAL = 1.0
 # while workers come: from the start, and for a while after each change
 FAST, FAST_FOR = 0.1, 60.0
 HEARTBEAT = 15.0
 
 
-def write_json(path, data):
-    tmp = "%s.%d.tmp" % (path, os.getpid())
+def write_json(path: str, data: Any) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w") as f:
         json.dump(data, f)
     os.replace(tmp, path)
 
 
-def slurm_job_id():
+def slurm_job_id() -> Optional[str]:
     import os
+
     return os.environ.get("SLURM_JOB_ID")
+
+
+def dashboard_http(info: dict) -> Optional[tuple[str, int]]:
+    """Host and port of the scheduler's HTTP server, from its scheduler file."""
+    host = re.match(r"^[a-z0-9]+://(.+):[0-9]+$", str(info.get("address", "")))
+    port = (info.get("services") or {}).get("dashboard")
+    return (host.group(1).strip("[]"), port) if host and isinstance(port, int) else None
+
+
+def worker_entries(names: list[str]) -> list[dict]:
+    """Workers are named "<job>-<task>" by the job script: the Slurm job of each."""
+    return [{"name": n, "job": n.split("-")[0] if "-" in n else None} for n in names]
+
+
+class Probe(Protocol):
+    def workers(self) -> list[dict]: ...
+
+    def retire(self, names: list[str]) -> list[str]: ...
+
+    def close(self) -> None: ...
 
 
 class Dask:
     """Workers from the scheduler's HTTP server: the preload's route answers at the next change."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         with open(os.path.join(SET_DIR, "scheduler.json")) as f:
             info = json.load(f)  # written non-atomically: a failure is retried on the next round
-        self.address = info["address"]
-        host = re.match(r"^[a-z0-9]+://(.+):[0-9]+$", self.address)
-        port = (info.get("services") or {}).get("dashboard")
+        self.address: str = info["address"]
         # host and port of the HTTP server; http.client ignores *_proxy variables
-        self.http = (host.group(1).strip("[]"), port) if host and isinstance(port, int) else None
-        self.headers = {}
-        try:  # the HTTP server answers only with the set's dashboard secret (absent: a set made before it)
-            with open(os.path.join(SET_DIR, "${DASHBOARD_SECRET_FILE}")) as f:
-                self.headers["Authorization"] = "token " + f.read().strip()
-        except FileNotFoundError:
-            pass
+        self.http = dashboard_http(info)
         self.version = -1
         self.waits = False
-        self.client = None
+        self.client: Any = None
         # the Client that retires workers: made once the start-up is over (~0.7 s of CPU)
         self.client_at = time.time() + 10
+        # the HTTP server answers only with the set's dashboard secret (absent: a set made before it)
+        self.headers: dict[str, str] = {}
+        with contextlib.suppress(FileNotFoundError), open(os.path.join(SET_DIR, DASHBOARD_SECRET_FILE)) as f:
+            self.headers["Authorization"] = "token " + f.read().strip()
 
-    def _get(self, path, timeout):
+    def _get(self, path: str, timeout: float) -> Any:
+        assert self.http is not None
         conn = http.client.HTTPConnection(self.http[0], self.http[1], timeout=timeout)
         try:
             conn.request("GET", path, headers=self.headers)
@@ -85,29 +108,30 @@ class Dask:
             if response.status == 404:
                 return None
             if response.status != 200:
-                raise RuntimeError("the scheduler answered HTTP %d to %s" % (response.status, path))
+                raise RuntimeError(f"the scheduler answered HTTP {response.status} to {path}")
             return json.loads(body)
         finally:
             conn.close()
 
-    def _client(self):
+    def _client(self) -> Any:
         if self.client is None:
             from distributed import Client
+
             self.client = Client(self.address, timeout=30, set_as_default=False, security=self._security())
         return self.client
 
-    def _security(self):
+    def _security(self) -> Any:
         if not self.address.startswith("tls://"):
             return None  # a set started before sets had TLS
         from distributed.security import Security
-        cert, key = os.path.join(SET_DIR, "${TLS_CERT_FILE}"), os.path.join(SET_DIR, "${TLS_KEY_FILE}")
+
+        cert, key = os.path.join(SET_DIR, TLS_CERT_FILE), os.path.join(SET_DIR, TLS_KEY_FILE)
         return Security(require_encryption=True, tls_ca_file=cert, tls_client_cert=cert, tls_client_key=key)
 
-    def workers(self):
-        names = None
+    def workers(self) -> list[dict]:
         if self.http:
             # waits for a change up to INTERVAL; not there yet right after the scheduler file: 404
-            answer = self._get("${DASK_WORKERS_ROUTE}?version=%d&wait=%g" % (self.version, INTERVAL), 10 + INTERVAL)
+            answer = self._get(f"{DASK_WORKERS_ROUTE}?version={self.version}&wait={INTERVAL:g}", 10 + INTERVAL)
             self.waits = answer is not None
             if answer is not None:
                 self.version = answer["version"]
@@ -120,27 +144,27 @@ class Dask:
             names = [str(w.get("name", a)) for a, w in info.get("workers", {}).items()]
         if self.client is None and time.time() > self.client_at:
             self._client()
-        # workers are named "<job>-<task>" by the job script
-        return [{"name": n, "job": n.split("-")[0] if "-" in n else None} for n in names]
+        return worker_entries(names)
 
-    def retire(self, names):
+    def retire(self, names: list[str]) -> list[str]:
         self._client().retire_workers(names=names, close_workers=True)
         return names
 
-    def close(self):
+    def close(self) -> None:
         if self.client is not None:
             self.client.close(timeout=5)
 
 
 class IPyParallel:
-    def __init__(self):
+    def __init__(self) -> None:
         import ipyparallel
+
         path = os.path.join(SET_DIR, "profile", "security", "ipcontroller-client.json")
         self.rc = ipyparallel.Client(path, timeout=30)
-        self.jobs = {}
-        self.asking = {}
+        self.jobs: dict[int, Optional[str]] = {}
+        self.asking: dict[int, Any] = {}
 
-    def workers(self):
+    def workers(self) -> list[dict]:
         ids = list(self.rc.ids)
         # which Slurm job runs each engine: asked once, never waited for (a busy engine answers later)
         for i in ids:
@@ -155,36 +179,36 @@ class IPyParallel:
                 del self.asking[i]
         return [{"name": str(i), "job": self.jobs.get(i)} for i in ids]
 
-    def retire(self, names):
+    def retire(self, names: list[str]) -> list[str]:
         targets = [int(n) for n in names if int(n) in self.rc.ids]
         if targets:
             self.rc.shutdown(targets=targets, block=False)
         deadline = time.time() + 20
         while any(t in self.rc.ids for t in targets):
             if time.time() > deadline:
-                raise RuntimeError("engines %s did not stop within 20 s" % targets)
+                raise RuntimeError(f"engines {targets} did not stop within 20 s")
             time.sleep(0.2)
         return [str(t) for t in targets]
 
-    def close(self):
+    def close(self) -> None:
         self.rc.close()
 
 
 class NoProbe:
-    def workers(self):
+    def workers(self) -> list[dict]:
         return []
 
-    def retire(self, names):
+    def retire(self, names: list[str]) -> list[str]:
         raise RuntimeError("this set cannot retire workers")
 
-    def close(self):
+    def close(self) -> None:
         pass
 
 
-PROBES = {"dask": Dask, "ipyparallel": IPyParallel, "none": NoProbe}
+PROBES: dict[str, Callable[[], Probe]] = {"dask": Dask, "ipyparallel": IPyParallel, "none": NoProbe}
 
 
-def handle_requests(probe, status):
+def handle_requests(probe: Probe, status: dict) -> bool:
     handled = False
     for path in sorted(glob.glob(os.path.join(REQUESTS, "*.json"))):
         rid = os.path.basename(path)[: -len(".json")]
@@ -192,10 +216,10 @@ def handle_requests(probe, status):
             with open(path) as f:
                 req = json.load(f)
             if req.get("op") != "retire":
-                raise ValueError("unknown request %r" % req.get("op"))
+                raise ValueError(f"unknown request {req.get('op')!r}")
             answer = {"ok": True, "retired": probe.retire([str(n) for n in req.get("names", [])])}
         except Exception as e:
-            answer = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+            answer = {"ok": False, "error": f"{type(e).__name__}: {e}"}
         os.unlink(path)
         responses = status.setdefault("responses", {})
         responses[rid] = answer
@@ -205,12 +229,22 @@ def handle_requests(probe, status):
     return handled
 
 
-def main():
+def main(argv: list[str]) -> None:
+    global PROBE, SET_DIR, JOB_ID, READY, STATUS, REQUESTS
+    PROBE, SET_DIR, JOB_ID, READY = argv[1], argv[2], argv[3], argv[4]
+    STATUS, REQUESTS = os.path.join(SET_DIR, "status.json"), os.path.join(SET_DIR, "requests")
     os.makedirs(REQUESTS, exist_ok=True)
-    status = {"v": 1, "job": JOB_ID, "pid": os.getpid(), "head": "connecting", "workers": [], "responses": {}}
+    status: dict[str, Any] = {
+        "v": 1,
+        "job": JOB_ID,
+        "pid": os.getpid(),
+        "head": "connecting",
+        "workers": [],
+        "responses": {},
+    }
     write_json(STATUS, dict(status, time=time.time()))
     written, last = "", 0.0
-    probe = None
+    probe: Optional[Probe] = None
     while not os.path.exists(READY):
         time.sleep(FAST)  # the head is starting
     fast_until = time.time() + FAST_FOR
@@ -228,12 +262,10 @@ def main():
         except Exception as e:
             late = answered or time.time() > patience
             status["head"] = "unreachable" if late else "connecting"
-            status["error"] = "%s: %s" % (type(e).__name__, e)
+            status["error"] = f"{type(e).__name__}: {e}"
             if probe is not None:
-                try:
+                with contextlib.suppress(Exception):
                     probe.close()
-                except Exception:
-                    pass
                 probe = None
         text = json.dumps(status, sort_keys=True)
         now = time.time()
@@ -247,5 +279,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
-`;
+    main(sys.argv)

@@ -2,31 +2,39 @@
 ``%ipcluster`` and ``%dask`` — the sidebar's operations, as reproducible cells.
 
 Load with ``%load_ext jupyterlab_hpc``. They parse their arguments and call the companion's
-REST API (``client.py``); the Slurm work happens there. Errors are one ``UsageError`` line.
+REST API (``client.py``); the Slurm work happens there. Runs in the kernel. Errors are one ``UsageError`` line.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import os
-import shlex
 import sys
-import time
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from traitlets import Unicode
 
-from .client import HpcError, HpcSession, describe_client, set_reason
+from .client import HpcError
 from .display import JobList, PartitionList, SetList, job_state_filter
+from .parsers import (
+    Parser,
+    dask_parser,
+    ipcluster_parser,
+    sbatch_parser,
+    scancel_parser,
+    sinfo_parser,
+    split_line,
+    squeue_parser,
+    with_help,
+)
 from .records import JobRecords
+from .session import HpcSession, set_reason
+from .set_clients import describe_client
 
 DEFAULT_SHEBANG = "#!/bin/bash\n"
-SET_START_TIMEOUT = 600.0  # seconds: a set waits in the queue like any job
-SET_STOP_TIMEOUT = 60.0
 ACTIVE_SET_STATES = ("pending", "starting", "running")
 # Options of `start` passed to POST /api/sets as they are (the companion validates them).
 SET_OPTIONS = (
@@ -43,156 +51,6 @@ SET_OPTIONS = (
     "name",
     "python",
 )
-
-
-class _HelpShown(Exception):
-    """``-h`` printed the help: the magic returns nothing."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports errors as one UsageError line instead of exiting the kernel."""
-
-    def __init__(self, prog: str, description: str = "", **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
-        # No abbreviations: `--clus` must not silently become our `--cluster` (sbatch has
-        # `--clusters`), and unknown options of %sbatch go to sbatch untouched.
-        super().__init__(prog=prog, description=description, allow_abbrev=False, **kwargs)
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see {self.prog.split()[0]}?)")
-
-    def exit(self, status: int = 0, message: Optional[str] = None) -> None:  # type: ignore[override]
-        if status:
-            raise UsageError(f"{self.prog}: {(message or 'invalid arguments').strip()}")
-        raise _HelpShown()
-
-
-def _with_help(parser: _Parser) -> Callable[[Callable], Callable]:
-    """Turn package errors into one UsageError line, and put the usage in ``%magic?``."""
-
-    def decorate(func: Callable) -> Callable:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return func(*args, **kwargs)
-            except HpcError as e:
-                raise UsageError(str(e)) from None
-            except _HelpShown:
-                return None
-
-        wrapper.__doc__ = (func.__doc__ or "").rstrip() + "\n\n" + parser.format_help()
-        return wrapper
-
-    return decorate
-
-
-def _add_cluster(parser: argparse.ArgumentParser, all_ok: bool = False) -> None:
-    parser.add_argument(
-        "--cluster",
-        metavar="NAME",
-        help="cluster to use (default: the first configured one)" + ("; 'all' for every cluster" if all_ok else ""),
-    )
-
-
-# -- parsers (module level: their help is the magics' docstrings) ------------------------
-
-_sbatch = _Parser(
-    "%sbatch",
-    "Submit a batch job to Slurm; prints and returns its id.\n\n"
-    "  %sbatch [--cluster NAME] [sbatch options] SCRIPT\n"
-    "  %sbatch [--cluster NAME] --template ID [--param NAME=VALUE ...]\n"
-    "  %%sbatch [--cluster NAME] [sbatch options]   (the cell is the script)\n\n"
-    "Every option not listed below goes to sbatch as typed (e.g. -p debug --time=5).",
-    usage="%(prog)s [--cluster NAME] [sbatch options] SCRIPT | --template ID [--param NAME=VALUE ...]",
-)
-_add_cluster(_sbatch)
-_sbatch.add_argument("--template", metavar="ID", help="submit this job template instead of a script")
-_sbatch.add_argument(
-    "--param", metavar="NAME=VALUE", action="append", default=[], help="a template parameter (repeatable)"
-)
-
-_squeue = _Parser("%squeue", "Jobs in the queue, as a table; returns a sequence of job dicts.")
-_add_cluster(_squeue, all_ok=True)
-_who = _squeue.add_mutually_exclusive_group()
-_who.add_argument("-u", "--user", metavar="USER", help="jobs of this user (default: yours)")
-_who.add_argument("-a", "--all", action="store_true", help="jobs of every user")
-_squeue.add_argument(
-    "-t",
-    "--state",
-    "--states",
-    dest="state",
-    metavar="STATES",
-    help="comma-separated states, names or codes (R,PD); 'all' includes ended jobs (default: not ended)",
-)
-_squeue.add_argument("-j", "--jobs", metavar="IDS", help="comma-separated job ids")
-
-_scancel = _Parser("%scancel", "Cancel jobs.")
-_add_cluster(_scancel)
-_scancel.add_argument("ids", nargs="+", metavar="JOBID", help="job ids (12, 12_3 for an array task)")
-
-_sinfo = _Parser("%sinfo", "Partitions and node counts of the clusters.")
-_add_cluster(_sinfo, all_ok=True)
-
-
-def _set_parser(kind: str, magic: str, variable: str) -> _Parser:
-    label = "IPyParallel engines" if kind == "ipyparallel" else "Dask workers"
-    client = "ipyparallel.Client" if kind == "ipyparallel" else "distributed.Client"
-    parser = _Parser(
-        magic,
-        f"{label} on Slurm, as a set the HPC sidebar shows too.\n"
-        f"start and connect return a connected {client}, e.g. {variable} = {magic} start -n 4",
-    )
-    sub = parser.add_subparsers(dest="action", metavar="{start,stop,status,connect}", parser_class=_Parser)
-    sub.required = True
-    start = sub.add_parser("start", help=f"start a set and wait for its {label.split()[-1]}")
-    start.add_argument("-n", "--workers", type=int, required=True, metavar="N", help=f"number of {label.split()[-1]}")
-    _add_cluster(start)
-    start.add_argument("--template", metavar="ID", help="a set template (environment, resources)")
-    start.add_argument("--nodes", type=int, metavar="K", help="nodes to spread them over")
-    start.add_argument("--time", metavar="T", help="walltime, as sbatch --time (e.g. 30, 1:00:00)")
-    start.add_argument("--partition", metavar="P")
-    start.add_argument("--account", metavar="A")
-    start.add_argument("--workers-per-node", type=int, metavar="W", dest="workersPerNode")
-    start.add_argument("--threads", type=int, metavar="T", help="threads (CPUs) per worker")
-    start.add_argument("--memory", metavar="M", help="memory per worker (e.g. 4G)")
-    start.add_argument(
-        "--setup", action="append", metavar="LINE", help="a shell line run first, e.g. 'module load x' (repeatable)"
-    )
-    if kind == "ipyparallel":
-        start.add_argument("--mpi", action="store_true", default=None, help="engines initialise MPI (mpi4py)")
-    else:
-        start.add_argument(
-            "--nanny",
-            action="store_true",
-            default=None,
-            help="run each worker under a nanny (Client.restart, restarts at the memory limit; ~1 s slower start)",
-        )
-    start.add_argument("--name", metavar="NAME", help="a name for the set")
-    start.add_argument(
-        "--python", metavar="PATH", help="python on the nodes (default on a local cluster: this kernel's)"
-    )
-    start.add_argument("--timeout", type=float, default=SET_START_TIMEOUT, metavar="S", help="seconds to wait")
-    stop = sub.add_parser("stop", help="stop a set (all its jobs are cancelled)")
-    stop.add_argument("id", nargs="?", metavar="ID", help="set id (default: the last one of this notebook)")
-    stop.add_argument("--timeout", type=float, default=SET_STOP_TIMEOUT, metavar="S")
-    status = sub.add_parser("status", help="list the sets")
-    status.add_argument("--ended", action="store_true", help="include ended sets")
-    connect = sub.add_parser("connect", help="connect to a running set")
-    connect.add_argument("id", nargs="?", metavar="ID", help="set id (default: the last one, or the only running one)")
-    connect.add_argument("-n", "--workers", type=int, metavar="N", help="wait for N (default: as requested)")
-    connect.add_argument("--timeout", type=float, default=SET_START_TIMEOUT, metavar="S")
-    return parser
-
-
-_ipcluster = _set_parser("ipyparallel", "%ipcluster", "rc")
-_dask = _set_parser("dask", "%dask", "client")
-
-
-def _split(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError as e:  # an unclosed quote
-        raise UsageError(f"cannot split the arguments: {e}") from None
 
 
 @magics_class
@@ -214,10 +72,10 @@ class HpcMagics(Magics):
     # -- jobs --------------------------------------------------------------------------
 
     @line_cell_magic
-    @_with_help(_sbatch)
+    @with_help(sbatch_parser)
     def sbatch(self, line: str, cell: Optional[str] = None) -> Optional[str]:
         """Submit a batch job; prints and returns its id."""
-        args, rest = _sbatch.parse_known_args(_split(line))
+        args, rest = sbatch_parser.parse_known_args(split_line(line))
         if args.template:
             return self._submit_template(args, rest, cell)
         if args.param:
@@ -264,10 +122,10 @@ class HpcMagics(Magics):
         return [f"--chdir={os.getcwd()}", *options]
 
     @line_magic
-    @_with_help(_squeue)
+    @with_help(squeue_parser)
     def squeue(self, line: str) -> JobList:
         """Jobs in the queue as a table (HTML, and a table in JupyterLab); returns the jobs as dicts."""
-        args = _squeue.parse_args(_split(line))
+        args = squeue_parser.parse_args(split_line(line))
         names = self.session.cluster_names() if args.cluster == "all" else [self._cluster(args.cluster)]
         states = job_state_filter(args.state)
         ids = {i.strip() for i in args.jobs.split(",") if i.strip()} if args.jobs else None
@@ -305,19 +163,19 @@ class HpcMagics(Magics):
         return JobList(answers, query, clusters)
 
     @line_magic
-    @_with_help(_scancel)
+    @with_help(scancel_parser)
     def scancel(self, line: str) -> None:
         """Cancel jobs."""
-        args = _scancel.parse_args(_split(line))
+        args = scancel_parser.parse_args(split_line(line))
         cluster = self._cluster(args.cluster)
         self.session.job_action(cluster, "cancel", args.ids)
         print(f"Cancelled {', '.join(args.ids)} on {cluster}")
 
     @line_magic
-    @_with_help(_sinfo)
+    @with_help(sinfo_parser)
     def sinfo(self, line: str) -> PartitionList:
         """Partitions and node counts (default: every configured cluster)."""
-        args = _sinfo.parse_args(_split(line))
+        args = sinfo_parser.parse_args(split_line(line))
         reply = self.session.clusters()
         if args.cluster and args.cluster != "all":
             chosen = [c for c in reply if c.get("name") == args.cluster]
@@ -334,19 +192,19 @@ class HpcMagics(Magics):
     # -- sets ------------------------------------------------------------------------
 
     @line_magic
-    @_with_help(_ipcluster)
+    @with_help(ipcluster_parser)
     def ipcluster(self, line: str) -> Any:
         """IPyParallel engines on Slurm."""
-        return self._set_magic("ipyparallel", _ipcluster, line)
+        return self._set_magic("ipyparallel", ipcluster_parser, line)
 
     @line_magic
-    @_with_help(_dask)
+    @with_help(dask_parser)
     def dask(self, line: str) -> Any:
         """Dask workers on Slurm."""
-        return self._set_magic("dask", _dask, line)
+        return self._set_magic("dask", dask_parser, line)
 
-    def _set_magic(self, kind: str, parser: _Parser, line: str) -> Any:
-        args = parser.parse_args(_split(line))
+    def _set_magic(self, kind: str, parser: Parser, line: str) -> Any:
+        args = parser.parse_args(split_line(line))
         if args.action == "start":
             return self._start_set(kind, args)
         if args.action == "stop":
@@ -412,20 +270,9 @@ class HpcMagics(Magics):
 
     def _stop_set(self, kind: str, args: argparse.Namespace) -> None:
         set_id = args.id or self._pick_set(kind, "stop")
-        self.session.stop_set(set_id)
-        deadline = time.monotonic() + args.timeout
-        record: dict = {}
-        while time.monotonic() < deadline:
-            try:
-                record = self.session.get_set(set_id)
-            except HpcError as e:
-                if e.status == 404:  # forgotten at once: nothing left
-                    break
-                raise
-            if record.get("state") == "ended":
-                break
-            time.sleep(0.5)
-        else:
+        # the companion answers once the set's jobs are gone, or after the timeout
+        record = self.session.stop_set(set_id, wait=args.timeout) or {}  # {}: forgotten at once, nothing left
+        if record and record.get("state") != "ended":
             raise HpcError(f"set {set_id} is still {record.get('state')} after {args.timeout:.0f} s")
         if self.session.last_set.get(kind) == set_id:
             del self.session.last_set[kind]

@@ -1,107 +1,33 @@
 /**
  * The companion's Dask / IPyParallel sets: the shapes of `hpc/api/sets`
- * (server/src/sets/types.ts is their source), one function per request, and
+ * (protocol/sets.ts defines them), one function per request, and
  * the mapping of the server's refusals onto the start form's fields.
  */
 import type { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../shared/api';
 
-export type SetKind = 'dask' | 'ipyparallel';
+import type { SetConnection, SetJob, SetKind as AnySetKind, SetRecord, StartSetRequest } from '../../protocol/sets';
 
-export type SetState = 'pending' | 'starting' | 'running' | 'stopping' | 'ended';
+/** The kinds the start form offers (`custom` sets come from templates). */
+export type SetKind = StartSetRequest['kind'];
 
-/**
- * A Slurm job of a set: the head (scheduler/controller and the first
- * workers) or a scale-up's workers.
- */
-export interface ISetJob {
-  id: string;
-  role: 'head' | 'workers';
-  state: string;
-  workers?: number;
-  reason?: string;
-}
+export type { SetState } from '../../protocol/sets';
 
-/**
- * A set as the companion reports it (REST and WebSocket alike).
- */
-export interface ISetRecord {
-  id: string;
-  cluster: string;
-  /** `custom` sets come from templates; the sidebar shows them without a dashboard. */
-  kind: SetKind | 'custom';
-  name: string;
-  state: SetState;
-  /** Why it ended: cancelled, time limit, node failure, failed to start… */
-  reason?: string;
-  /** Why it is in its state, in words (Slurm's pending reason, the log line that says why). */
-  message?: string;
-  /** The last lines of the head job's output, once the set ended. */
-  logTail?: string[];
-  jobs: ISetJob[];
-  workers: { requested: number; connected: number };
-  /** Seconds. */
-  timeLimit?: number;
-  /** Seconds, as of `updatedAt`. */
-  timeLeft?: number;
-  /** Set while the walltime is running out. */
-  warning?: string;
-  createdAt: string;
-  updatedAt: string;
-  startedAt?: string;
-  endedAt?: string;
-  address?: string;
-  /** `http://<node>:<port>/status`, on the compute node. */
-  dashboard?: string;
-  setDir?: string;
-  spec: { [key: string]: unknown };
-}
+/** A Slurm job of a set: the head (scheduler/controller and the first workers) or a scale-up's workers. */
+export type ISetJob = Pick<SetJob, 'id' | 'role' | 'state' | 'workers' | 'reason'>;
 
-/**
- * The body of `POST sets`. Numbers the user typed that are not numbers are
- * sent as typed: the server's refusal names the field.
- */
-export interface IStartSetRequest {
-  cluster: string;
-  kind: SetKind;
-  workers: number | string;
-  nodes?: number | string;
-  workersPerNode?: number | string;
-  threads?: number | string;
-  memory?: string;
-  time?: string;
-  partition?: string;
-  account?: string;
-  python?: string;
-  setup?: string[];
-  name?: string;
-}
+/** A set as the companion reports it (REST and WebSocket alike): protocol/sets.ts. */
+export type ISetRecord = SetRecord;
 
-/**
- * `GET sets/:id/connection`.
- */
-/** A Dask set's CA, certificate and key: PEM contents, or paths on the kernels' host. */
-export interface ISetTls {
-  ca: string;
-  cert: string;
-  key: string;
-}
+/** Any kind a record may have. */
+export type ISetKind = AnySetKind;
 
-export type SetConnection =
-  | {
-      kind: 'dask';
-      address: string;
-      dashboard?: string;
-      schedulerFile: string;
-      tls?: ISetTls;
-      tlsFiles?: ISetTls;
-      /** The dashboard answers only requests with this cookie (name) set to this secret. */
-      dashboardCookie?: string;
-      dashboardSecret?: string;
-    }
-  | { kind: 'ipyparallel'; clientFile: { [key: string]: unknown }; path: string; local?: boolean }
-  | { kind: 'custom'; connection: unknown; path: string };
+/** The body of `POST sets`. */
+export type IStartSetRequest = StartSetRequest;
+
+/** `GET sets/:id/connection`. */
+export type { SetConnection, SetTls as ISetTls } from '../../protocol/sets';
 
 /**
  * The fields of the start form, in the order the form shows them.

@@ -1,6 +1,15 @@
 import Ajv from 'ajv';
 import { describeErrors } from '../config';
+import type { StartSetRequest } from '../../../protocol/sets';
 import { SET_KINDS, SetSpec } from './types';
+
+/** A start request once the schema has checked it: its counts are numbers. */
+type CheckedStartRequest = StartSetRequest & {
+  workers: number;
+  nodes?: number;
+  workersPerNode?: number;
+  threads?: number;
+};
 
 /**
  * The start form, checked before anything exists: every value that reaches the
@@ -56,24 +65,6 @@ export const scaleSetSchema = {
   properties: { workers: { type: 'integer', minimum: 1, maximum: 4096 } }
 } as const;
 
-export interface StartSetRequest {
-  cluster: string;
-  kind: (typeof SET_KINDS)[number];
-  workers: number;
-  nodes?: number;
-  workersPerNode?: number;
-  threads?: number;
-  memory?: string;
-  time?: string | number;
-  partition?: string;
-  account?: string;
-  python?: string;
-  setup?: string[];
-  name?: string;
-  mpi?: boolean;
-  nanny?: boolean;
-}
-
 export class SetRequestError extends Error {
   readonly statusCode = 400;
   constructor(message: string) {
@@ -105,7 +96,7 @@ export function normalizeSpec(raw: unknown, defaultPython: string): SetSpec {
   if (!validateStart(raw)) {
     throw new SetRequestError(`invalid set request: ${describeErrors(validateStart.errors)}`);
   }
-  const r = raw as StartSetRequest;
+  const r = raw as CheckedStartRequest;
   if (r.mpi && r.kind !== 'ipyparallel') {
     throw new SetRequestError('mpi applies to ipyparallel sets only');
   }

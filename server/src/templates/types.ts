@@ -1,3 +1,7 @@
+import type { SetCommands } from '../../../protocol/sets';
+
+export type { SetCommands };
+
 /** A job template as its file holds it (see templates/template.schema.json). */
 
 export type TemplateKind = 'batch' | 'dask' | 'ipyparallel' | 'custom';
@@ -76,16 +80,6 @@ export type ResourceName = (typeof RESOURCE_NAMES)[number];
 
 /** Literal values or text with {{name}} references. */
 export type Resources = Partial<Record<ResourceName, string | number>>;
-
-/** A `custom` set's commands (the cluster controls run them; see server/src/sets/kinds.ts). */
-export interface SetCommands {
-  headLabel: string;
-  head: string[];
-  worker: string[];
-  workerNameOption?: string;
-  readyFile: string;
-  connectionFile: string;
-}
 
 export interface TemplateData {
   id: string;

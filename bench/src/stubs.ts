@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -16,8 +16,7 @@ export const UI_WHAT = 'sidebar in Chromium at 100k rows: update → painted; sc
 
 /** Row 2 needs the queue view; null when it is there (then row2-ui.ts measures it). */
 export function uiMissing(repo: string): Skipped | null {
-  const queueView = readdirSync(join(repo, 'src/widgets')).some(f => /^queue.*\.tsx$/.test(f));
-  return queueView
+  return existsSync(join(repo, 'src/queue/queueView.tsx'))
     ? null
-    : { row: 2, what: UI_WHAT, skipped: 'skipped: needs the queue view (src/widgets/queue*.tsx)' };
+    : { row: 2, what: UI_WHAT, skipped: 'skipped: needs the queue view (src/queue/queueView.tsx)' };
 }

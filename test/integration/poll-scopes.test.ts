@@ -32,7 +32,7 @@ describe('poll scopes on a real slurmctld (sdiag)', () => {
     const cluster = c.registry.get('scale');
     const runner = cluster?.runner as CommandRunner;
     const run = runner.run.bind(runner);
-    runner.run = (argv, opts) => (argvs.push(argv), run(argv, opts));
+    runner.run = (argv, opts) => (argvs.push([...argv]), run(argv, opts));
   });
   afterAll(() => c.close());
 

@@ -39,13 +39,12 @@ def test_admin_limits_reach_the_companion_and_all_users_answer_403(start_server:
         assert res.json() == {"error": REASON}
     assert server.get("hpc/api/clusters/local/jobs").status_code == 200
 
-    ws = websocket.create_connection(
-        "ws" + server.url[len("http") :] + f"hpc/api/ws?token={server.token}", timeout=20
-    )
+    ws = websocket.create_connection("ws" + server.url[len("http") :] + f"hpc/api/ws?token={server.token}", timeout=20)
     try:
         ws.send(json.dumps({"type": "subscribe", "cluster": "local", "all": True}))
         while True:
-            message = ws.recv()
+            received = ws.recv()
+            message = received if isinstance(received, str) else received.decode()
             if message.startswith("{") and json.loads(message).get("type") == "error":
                 break
         assert json.loads(message) == {"type": "error", "cluster": "local", "error": REASON}

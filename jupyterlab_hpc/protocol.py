@@ -38,6 +38,7 @@ def _load() -> dict[str, Any]:
 _PROTOCOL = _load()
 _JOBS: dict[str, Any] = _PROTOCOL["jobs"]
 _RECORDS: dict[str, Any] = _PROTOCOL["records"]
+_POLL: dict[str, Any] = _PROTOCOL["poll"]
 
 # protocol/jobs.ts
 JOB_FIELDS: tuple[JobField, ...] = tuple(_JOBS["JOB_FIELDS"])
@@ -55,3 +56,7 @@ FIELD_SEP: str = _RECORDS["FIELD_SEP"]
 RECORD_SEP: str = _RECORDS["RECORD_SEP"]
 RECORD_END: str = _RECORDS["RECORD_END"]
 RECORDS_CONTENT_TYPE: str = _RECORDS["RECORDS_CONTENT_TYPE"]
+
+# protocol/poll.ts
+POLL_LIMIT_DEFAULTS: dict[str, Any] = dict(_POLL["POLL_LIMIT_DEFAULTS"])
+QUIET_MAX_INTERVAL: float = _POLL["QUIET_MAX_INTERVAL"]

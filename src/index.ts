@@ -21,13 +21,22 @@ import { SetKind, SetsApi } from './sets/api';
 import { addSetsCommands } from './sets/commands';
 import { SetsModel } from './sets/model';
 import { SetsSection } from './sets/section';
+import { HpcPollSettings } from './shared/pollSettings';
 import { HpcSidebar, showSection } from './shared/sidebar';
 import { HpcSocket } from './shared/ws';
 import { addSubmitFileCommand } from './submit/commands';
 import { TemplatesApi } from './templates/api';
 import { TemplatesModel } from './templates/model';
 import { TemplatesSection } from './templates/section';
-import { IHpcClusters, IHpcKernelComms, IHpcOutputTails, IHpcQueue, IHpcSidebar, IHpcSocket } from './tokens';
+import {
+  IHpcClusters,
+  IHpcKernelComms,
+  IHpcOutputTails,
+  IHpcPollSettings,
+  IHpcQueue,
+  IHpcSidebar,
+  IHpcSocket
+} from './tokens';
 
 /**
  * The page's one socket to the companion, shared by the plugins that listen
@@ -39,6 +48,17 @@ const socketPlugin: JupyterFrontEndPlugin<IHpcSocket> = {
   autoStart: true,
   provides: IHpcSocket,
   activate: (app: JupyterFrontEnd): IHpcSocket => new HpcSocket({ serverSettings: app.serviceManager.serverSettings })
+};
+
+/**
+ * The companion's poll intervals in force and the admin's limits.
+ */
+const pollSettingsPlugin: JupyterFrontEndPlugin<IHpcPollSettings> = {
+  id: 'jupyterlab-hpc:poll-settings',
+  description: "Provides the HPC companion's poll intervals within the admin's limits.",
+  autoStart: true,
+  provides: IHpcPollSettings,
+  activate: (app: JupyterFrontEnd): IHpcPollSettings => new HpcPollSettings(app.serviceManager.serverSettings)
 };
 
 /**
@@ -61,7 +81,7 @@ const sidebarPlugin: JupyterFrontEndPlugin<IHpcSidebar> = {
   description: 'Adds the HPC sidebar to the left area.',
   autoStart: true,
   requires: [IHpcClusters],
-  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry, ITranslator],
+  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry, ITranslator, IHpcPollSettings],
   provides: IHpcSidebar,
   activate: (
     app: JupyterFrontEnd,
@@ -69,7 +89,8 @@ const sidebarPlugin: JupyterFrontEndPlugin<IHpcSidebar> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     settingRegistry: ISettingRegistry | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    poll: IHpcPollSettings | null
   ): IHpcSidebar => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_hpc');
@@ -83,7 +104,7 @@ const sidebarPlugin: JupyterFrontEndPlugin<IHpcSidebar> = {
       restorer.add(sidebar, sidebar.id);
     }
     if (settingRegistry) {
-      watchSettings(settingRegistry, sidebarPlugin.id, model);
+      watchSettings(settingRegistry, sidebarPlugin.id, model, poll);
     }
     return sidebar;
   }
@@ -124,7 +145,7 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
   description: 'Adds the live job queue to the HPC sidebar, with job actions, output tails and notifications.',
   autoStart: true,
   requires: [IHpcClusters, IHpcSidebar, IHpcSocket],
-  optional: [IHpcOutputTails, ICommandPalette, ITranslator],
+  optional: [IHpcOutputTails, ICommandPalette, ITranslator, IHpcPollSettings],
   provides: IHpcQueue,
   activate: (
     app: JupyterFrontEnd,
@@ -133,10 +154,11 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
     socket: IHpcSocket,
     tails: IHpcOutputTails | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    poll: IHpcPollSettings | null
   ): IHpcQueue => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
-    const model = new QueueModel({ socket, clusters });
+    const model = new QueueModel({ socket, clusters, poll });
     const section = new QueueSection({ model, commands: app.commands, trans });
     sidebar.addSection(section, { rank: 200 });
 
@@ -293,6 +315,7 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
 
 export default [
   socketPlugin,
+  pollSettingsPlugin,
   clustersPlugin,
   sidebarPlugin,
   outputPlugin,

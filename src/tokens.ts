@@ -5,6 +5,7 @@ import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import type { HpcKernelComms } from './kernel/comms';
 import type { OutputStream } from './output/api';
+import type { HpcPollSettings } from './shared/pollSettings';
 import type { HpcSocket } from './shared/ws';
 
 /**
@@ -245,4 +246,17 @@ export interface IHpcOutputTails {
 export const IHpcOutputTails = new Token<IHpcOutputTails>(
   'jupyterlab-hpc:IHpcOutputTails',
   "Panels in the main area that follow a job's output file as it grows."
+);
+
+/**
+ * How often the companion polls Slurm, within the admin's limits.
+ */
+export type IHpcPollSettings = HpcPollSettings;
+
+/**
+ * The poll settings token.
+ */
+export const IHpcPollSettings = new Token<IHpcPollSettings>(
+  'jupyterlab-hpc:IHpcPollSettings',
+  "The companion's poll intervals in force and the admin's limits (whether all users' jobs may be shown)."
 );

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any, Optional
 
 from traitlets import Bool, Dict, Float, Int, List, Unicode, default
-from traitlets.config import Config, Configurable
+from traitlets.config import Config
+
+from .poll_limits import PollLimits
 
 NODE_ENV_VAR = "JUPYTERLAB_HPC_NODE"
 
 
-class HpcConfig(Configurable):
+class HpcConfig(PollLimits):
     """Options for the companion process and the clusters it talks to."""
 
     clusters = List(
@@ -69,6 +71,7 @@ class HpcConfig(Configurable):
             "clusters": [dict(c) for c in self.clusters],
             "pollInterval": self.poll_interval,
             "templateDirs": list(self.template_dirs),
+            "limits": self.limits_config(),
         }
 
 

@@ -6,6 +6,8 @@
 #   .lock                       flock taken by start/stop/daemon.sh
 #   local/, remote/             one Slurm cluster each: slurm.conf, state/, spool/, log/,
 #                               slurmctld.pid, slurmd.pid, probed.pids (daemons already probed)
+#   scale/                      a slurmctld alone (no slurmd, jobs stay pending), for tests that
+#                               count its RPCs with sdiag: nothing else talks to it
 #   ssh/                        sshd_config, host + client keys, known_hosts, sshd.pid, sshd.log
 #   munged.pid.ours             present only if start.sh started munged (stop.sh stops only that)
 # shellcheck shell=bash disable=SC2034  # the constants are used by the sourcing scripts
@@ -13,6 +15,8 @@
 FIXTURE_DIR=${HPC_FIXTURE_DIR:-/var/tmp/jupyterlab-hpc-fixture}
 FIXTURE_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CLUSTERS=(local remote)
+# controller only: squeue, sbatch --hold and sdiag work; nothing runs
+CTLD_ONLY_CLUSTERS=(scale)
 ADDR=127.0.0.1
 SSH_PORT=2222
 SSH_USER=hpcuser
@@ -33,7 +37,8 @@ ctld_port() {
     case $1 in
         local) echo 6817 ;;
         remote) echo 6827 ;;
-        *) die "unknown cluster '$1' (known: ${CLUSTERS[*]})" ;;
+        scale) echo 6837 ;;
+        *) die "unknown cluster '$1' (known: ${CLUSTERS[*]} ${CTLD_ONLY_CLUSTERS[*]})" ;;
     esac
 }
 slurmd_port() { echo $(($(ctld_port "$1") + 1)); }

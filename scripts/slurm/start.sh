@@ -3,6 +3,8 @@
 #   munged; two independent Slurm 22.05 clusters on loopback, one node each:
 #     local  (slurmctld 127.0.0.1:6817, slurmd :6818)   partitions debug (default), batch
 #     remote (slurmctld 127.0.0.1:6827, slurmd :6828)   same partitions
+#   a third, controller-only cluster for RPC counts (sdiag):
+#     scale  (slurmctld 127.0.0.1:6837, no slurmd: its jobs stay pending)
 #   and an sshd on 127.0.0.1:2222 for the key-only user hpcuser, whose commands get
 #   SLURM_CONF of the *remote* cluster.
 # Idempotent: daemons already running (pid file + command line) are left alone.
@@ -108,6 +110,16 @@ start_cluster() {
     log "$c: ready ($(node_state "$c"))"
 }
 
+# start_ctld_only C: a controller alone (squeue/sbatch/sdiag), no node daemon, no probe
+start_ctld_only() {
+    local c=$1
+    prepare_cluster "$c"
+    start_ctld "$c"
+    loopback_only "$(ctld_port "$c")" || die "$c: port $(ctld_port "$c") is not bound to loopback only"
+    pid_loopback_only "$(ctld_pid "$c")" || die "$c: slurmctld listens on a non-loopback address"
+    log "$c: controller ready"
+}
+
 # /etc/slurm/slurm.conf -> local cluster, so plain `squeue` works for every user and
 # shell; never replace a file or a live link that is not ours (a dangling link is fair game).
 link_default_conf() {
@@ -181,6 +193,7 @@ write_env() {
         export_line SLURM_CONF "$(cluster_conf local)"
         export_line HPC_SLURM_CONF_LOCAL "$(cluster_conf local)"
         export_line HPC_SLURM_CONF_REMOTE "$(cluster_conf remote)"
+        export_line HPC_SLURM_CONF_SCALE "$(cluster_conf scale)"
         export_line HPC_SSH_HOST "$ADDR"
         export_line HPC_SSH_PORT "$SSH_PORT"
         export_line HPC_SSH_USER "$SSH_USER"
@@ -200,6 +213,7 @@ main() {
     take_lock
     start_munged
     for c in "${CLUSTERS[@]}"; do start_cluster "$c"; done
+    for c in "${CTLD_ONLY_CLUSTERS[@]}"; do start_ctld_only "$c"; done
     link_default_conf
     setup_sshd
     write_env

@@ -24,6 +24,7 @@ main() {
         stop_slurmd "$c"
         stop_ctld "$c"
     done
+    for c in "${CTLD_ONLY_CLUSTERS[@]}"; do stop_ctld "$c"; done
     stop_sshd TERM
     stop_munged
     unlink_default_conf

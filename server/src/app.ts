@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { hasToken } from './auth';
 import { ClusterRegistry } from './clusters';
 import { clusterRoutes } from './routes/clusters';
+import { PollControl } from './poll-limits';
 import { jobRoutes } from './routes/jobs';
+import { pollRoutes } from './routes/poll';
 import { setRoutes } from './routes/sets';
 import { SetManager } from './sets/manager';
 import { submitRoutes } from './routes/submit';
@@ -28,6 +30,8 @@ export interface AppDeps {
   templateDirs?: string[];
   /** The user's companion data (personal templates in `<dataDir>/templates`); absent: none. */
   dataDir?: string;
+  /** The poll intervals and the admin's limits (`/api/poll`); absent: no limits, no such routes. */
+  poll?: PollControl;
 }
 
 /** Builds the companion's HTTP app; `main.ts` only listens and shuts down. */
@@ -81,7 +85,10 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
 
   app.get('/api/health', async () => ({ ok: true, pid: process.pid, version: VERSION }));
   clusterRoutes(app, deps.registry);
-  jobRoutes(app, deps.registry);
+  jobRoutes(app, deps.registry, deps.poll);
+  if (deps.poll) {
+    pollRoutes(app, deps.poll);
+  }
   submitRoutes(app, deps.registry);
   templateRoutes(
     app,
@@ -94,6 +101,6 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
   if (deps.sets) {
     setRoutes(app, deps.sets);
   }
-  const hub = registerHub(app, deps.registry, deps.sets);
+  const hub = registerHub(app, deps.registry, deps.sets, deps.poll);
   return Object.assign(app, { hub });
 }

@@ -22,8 +22,15 @@ export interface Cluster {
   readonly slurm: SlurmAdapter;
   /** Whose jobs are "my jobs" on this cluster. */
   readonly user: string;
-  /** The shared squeue poll of this cluster. */
+  /**
+   * The shared poll of the user's own jobs (`squeue --user=<user>`, filtered inside slurmctld):
+   * "my jobs" views, the sets, job-ended notifications, the magics' default.
+   */
   readonly queue: QueuePoller;
+  /** The shared poll of every user's jobs (a full-queue squeue): only while someone asks for it. */
+  readonly allQueue: QueuePoller;
+  /** After an action through the companion: every scope someone watches shows its effect now. */
+  afterAction(): void;
   /** Partitions and node counts, shared by every caller for a short while. */
   status(): Promise<ClusterStatus>;
 }
@@ -33,6 +40,8 @@ export interface ClusterRegistry {
   get(name: string): Cluster | undefined;
   /** Replaces the user's clusters (from the Lab settings); same names win over the admin's. */
   setUserClusters(clusters: ClusterConfig[]): void;
+  /** New poll intervals for every cluster, now and to come. */
+  setIntervals(intervals: PollIntervals): void;
   close(): Promise<void>;
 }
 
@@ -41,23 +50,55 @@ export interface ClusterRegistryDeps {
   createRunner: (config: ClusterConfig) => CommandRunner;
   statusTtlMs?: number;
   pollIntervalMs?: number;
+  /** Own jobs: the longest wait while none of them changes (default: pollIntervalMs, a fixed pace). */
+  quietMaxMs?: number;
+  /** Every user's jobs (default: pollIntervalMs). */
+  allUsersIntervalMs?: number;
   /** Longest wait between polls of a failing cluster. */
   pollMaxBackoffMs?: number;
+}
+
+/** Milliseconds. */
+export interface PollIntervals {
+  mineMs: number;
+  quietMaxMs: number;
+  allMs: number;
 }
 
 export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistry {
   const statusTtlMs = deps.statusTtlMs ?? 2_000;
   let clusters = new Map<string, Cluster>();
+  const mineMs = deps.pollIntervalMs ?? 5_000;
+  let intervals: PollIntervals = {
+    mineMs,
+    quietMaxMs: deps.quietMaxMs ?? mineMs,
+    allMs: deps.allUsersIntervalMs ?? mineMs
+  };
 
   function makeCluster(config: ClusterConfig): Cluster {
     const runner = deps.createRunner(config);
     const slurm = createSlurmAdapter(runner, { binDir: config.slurmBinDir });
+    const user = (config.transport !== 'local' && config.user) || userInfo().username;
+    // two scopes, one poller each: they share nothing but the runner
     const queue = createQueuePoller({
-      fetch: () => slurm.queue({ expandArrays: config.expandArrays }),
-      intervalMs: deps.pollIntervalMs ?? 5_000,
+      fetch: () => slurm.queue({ expandArrays: config.expandArrays, user }),
+      intervalMs: intervals.mineMs,
+      quietMaxMs: intervals.quietMaxMs,
       maxBackoffMs: deps.pollMaxBackoffMs
     });
-    const user = (config.transport !== 'local' && config.user) || userInfo().username;
+    const allQueue = createQueuePoller({
+      fetch: () => slurm.queue({ expandArrays: config.expandArrays }),
+      intervalMs: intervals.allMs,
+      maxBackoffMs: deps.pollMaxBackoffMs
+    });
+    const afterAction = (): void => {
+      void queue.refresh().catch(() => undefined);
+      if (allQueue.subscribers > 0) {
+        void allQueue.refresh().catch(() => undefined);
+      } else {
+        allQueue.expire();
+      }
+    };
     const status = cached(async (): Promise<ClusterStatus> => {
       const base = { name: config.name, transport: config.transport ?? 'local' };
       try {
@@ -68,7 +109,7 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
         return { ...base, status: 'error', error, partitions: [], updatedAt: new Date().toISOString() };
       }
     }, statusTtlMs);
-    return { config, runner, slurm, user, queue, status };
+    return { config, runner, slurm, user, queue, allQueue, afterAction, status };
   }
 
   function apply(configs: ClusterConfig[]): void {
@@ -81,6 +122,7 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
     for (const [name, old] of clusters) {
       if (next.get(name) !== old) {
         old.queue.dispose();
+        old.allQueue.dispose();
         void old.runner.close().catch(() => undefined);
       }
     }
@@ -99,9 +141,17 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
       }
       apply([...merged.values()]);
     },
+    setIntervals(next) {
+      intervals = next;
+      for (const c of clusters.values()) {
+        c.queue.setIntervals(next.mineMs, next.quietMaxMs);
+        c.allQueue.setIntervals(next.allMs);
+      }
+    },
     async close() {
       for (const c of clusters.values()) {
         c.queue.dispose();
+        c.allQueue.dispose();
       }
       await Promise.all([...clusters.values()].map(c => c.runner.close()));
     }

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
+import { PollLimits, pollLimitsSchema } from './poll-limits';
 
 /** One configured cluster, as an admin or a user writes it. */
 export interface ClusterConfig {
@@ -25,6 +26,8 @@ export interface CompanionConfig {
   /** Seconds between polls of a cluster that someone watches. */
   pollInterval: number;
   templateDirs: string[];
+  /** The admin's limits on polling (poll-limits.ts). */
+  limits: PollLimits;
 }
 
 export const clusterSchema = {
@@ -60,7 +63,8 @@ const configSchema = {
   properties: {
     clusters: clusterListSchema,
     pollInterval: { type: 'number', minimum: 0.5, default: 5 },
-    templateDirs: { type: 'array', items: { type: 'string' }, default: [] }
+    templateDirs: { type: 'array', items: { type: 'string' }, default: [] },
+    limits: pollLimitsSchema
   }
 } as const;
 
@@ -85,7 +89,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): CompanionCo
   return {
     clusters: clusters.length ? clusters : DEFAULT_CLUSTERS,
     pollInterval: data.pollInterval as number,
-    templateDirs: data.templateDirs as string[]
+    templateDirs: data.templateDirs as string[],
+    limits: data.limits as PollLimits
   };
 }
 

@@ -8,6 +8,7 @@ import { createClusterRegistry } from './clusters';
 import { loadConfigFile } from './config';
 import { connectionFilePath, newToken, removeConnectionFile, writeConnectionFile } from './connection-file';
 import { watchLifecycle } from './lifecycle';
+import { createPollControl } from './poll-limits';
 import { createRunner } from './runners';
 import { createSetManager } from './sets/manager';
 
@@ -36,6 +37,14 @@ async function main(): Promise<void> {
     createRunner: cluster => createRunner(cluster, { runtimeDir }),
     pollIntervalMs: config.pollInterval * 1000
   });
+  // the admin's limits over the user's setting, applied to every cluster's two poll scopes
+  const poll = createPollControl(config.limits, config.pollInterval, s =>
+    registry.setIntervals({
+      mineMs: s.interval * 1000,
+      quietMaxMs: s.quietMaxInterval * 1000,
+      allMs: s.allUsersInterval * 1000
+    })
+  );
   // Dask / IPyParallel sets: records in the data dir, re-attached on every start
   const sets = createSetManager({ registry, dataDir });
 
@@ -54,6 +63,7 @@ async function main(): Promise<void> {
     sets,
     templateDirs: config.templateDirs,
     dataDir,
+    poll,
     onActivity: () => lifecycle.touch()
   });
 

@@ -1,14 +1,16 @@
 import { JOB_FIELD_NAMES, isFinalState } from '../../protocol/jobs';
 import type { JobEndedEvent, QueueDiff, QueueState } from '../../protocol/queue';
 import { forEachRecord } from '../../protocol/records';
+import { changedBeyondClocks, createPollPace } from './poll-pace';
 import { collectAfterBigPoll } from './util/memory';
 import { recordFields, recordId } from './slurm/squeue';
 import { RefusedRecord, SqueueRecords } from './slurm/squeue-records';
 
 /**
- * One poll loop per cluster, shared by every subscriber (all browser tabs,
- * the magics): one squeue per interval whatever the number of views, none
- * when nobody watches. Subscribers get the full snapshot once, then diffs.
+ * One poll loop per cluster and scope (clusters.ts: the user's own jobs, or every user's),
+ * shared by every subscriber (all browser tabs, the magics): one squeue per interval whatever
+ * the number of views, none when nobody watches. Subscribers get the full snapshot once, then
+ * diffs. While the jobs do not change the interval grows (poll-pace.ts) up to `quietMaxMs`.
  */
 export type { JobEndedEvent, QueueDiff, QueueState, QueueStatus } from '../../protocol/queue';
 
@@ -30,6 +32,10 @@ export interface QueueListener {
 }
 
 export interface QueuePoller {
+  /**
+   * The snapshot comes at once from the last poll when there is one (then a fresh poll within
+   * one base interval), else after the first poll.
+   */
   subscribe(listener: QueueListener): { snapshot: Promise<QueueSnapshot>; unsubscribe(): void };
   /** The current snapshot; polls first only when it is older than one interval. */
   snapshot(): Promise<QueueSnapshot>;
@@ -39,8 +45,12 @@ export interface QueuePoller {
    * SEND_WAIT_MS), so a 14 MB answer (the magics') is not held up behind them.
    */
   withFreshText(use: (text: QueueText) => Promise<void>): Promise<void>;
-  /** Poll now (after an action), sharing a poll already under way. */
+  /** Poll now (after an action), sharing a poll already under way; back to the base interval. */
   refresh(): Promise<void>;
+  /** The next snapshot() or withFreshText() polls first (an action nobody watched). */
+  expire(): void;
+  /** New intervals (the user's setting changed): the next poll comes within the new base. */
+  setIntervals(intervalMs: number, quietMaxMs?: number): void;
   readonly subscribers: number;
   dispose(): void;
 }
@@ -48,6 +58,9 @@ export interface QueuePoller {
 export interface QueuePollerOptions {
   fetch: () => Promise<SqueueRecords>;
   intervalMs: number;
+  /** The longest wait while nothing changes (default intervalMs: a fixed pace). */
+  quietMaxMs?: number;
+  /** The longest wait between polls of a failing cluster. */
   maxBackoffMs?: number;
   now?: () => number;
 }
@@ -91,7 +104,9 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
   let state: QueueState = { status: 'stale', version: 0 };
   let lastPollAt = -Infinity;
   let failures = 0;
+  const pace = createPollPace(options.intervalMs, options.quietMaxMs);
   let timer: NodeJS.Timeout | undefined;
+  let timerDue = Infinity;
   let inFlight: Promise<void> | undefined;
   let disposed = false;
   // withFreshText() callers waiting for the poll under way
@@ -115,7 +130,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
         state = { ...state, status: 'stale', error: `Slurm has not answered for ${s} s` };
         emit({ ...state, added: [], changed: [], removed: [] }, []);
       }
-    }, options.intervalMs);
+    }, pace.baseMs);
     staleTimer.unref?.();
     let warning: string | undefined;
     try {
@@ -159,6 +174,8 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     // Split and diff in one pass, with no intermediate arrays: at 100k jobs this loop is the
     // companion's whole cost over squeue itself (issue 7: ≤ 1.3× raw squeue).
     let kept = 0;
+    // beyond running jobs' clocks: the pace's measure of "the jobs changed"
+    let moved = first;
     try {
       forEachRecord(output, record => {
         const id = recordId(record);
@@ -182,6 +199,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
         } else {
           kept += 1;
           if (old !== record) {
+            moved ||= changedBeyondClocks(old, record);
             const fields = recordFields(record);
             changed.push(fields);
             if (isFinalState(fields[F_STATE]) && !isFinalState(stateOf(old))) {
@@ -213,6 +231,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
         }
       }
     }
+    pace.observe(moved || added.length > 0 || removed.length > 0);
     const tDiffed = TIMINGS ? performance.now() : 0;
     records = next;
     text = output;
@@ -270,28 +289,49 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     return inFlight;
   }
 
-  function schedule(): void {
+  function schedule(delay = failures ? Math.min(maxBackoffMs, pace.baseMs * 2 ** (failures - 1)) : pace.delayMs): void {
     clearTimeout(timer);
     timer = undefined;
+    timerDue = Infinity;
     if (disposed || listeners.size === 0) {
       return;
     }
-    const delay = failures ? Math.min(maxBackoffMs, options.intervalMs * 2 ** (failures - 1)) : options.intervalMs;
-    timer = setTimeout(() => void poll().finally(schedule), delay);
+    timerDue = now() + delay;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerDue = Infinity;
+      void poll().finally(() => schedule());
+    }, delay);
     timer.unref?.();
+  }
+
+  /** Back to the base pace: the next poll at most one base interval after the last one. */
+  function hurry(): void {
+    pace.reset();
+    if (inFlight) {
+      // a poll is on its way (maybe asked by a REST read, with no timer after it)
+      if (!timer) {
+        schedule();
+      }
+      return;
+    }
+    const due = Math.max(0, lastPollAt + pace.baseMs - now());
+    if (now() + due < timerDue) {
+      schedule(due);
+    }
   }
 
   async function snapshot(): Promise<QueueSnapshot> {
     if (inFlight) {
       await inFlight;
-    } else if (now() - lastPollAt >= options.intervalMs || state.version === 0) {
+    } else if (now() - lastPollAt >= pace.baseMs || state.version === 0) {
       await poll();
     }
     return snapshotNow();
   }
 
   async function withFreshText(use: (t: QueueText) => Promise<void>): Promise<void> {
-    if (!inFlight && now() - lastPollAt < options.intervalMs && state.version > 0) {
+    if (!inFlight && now() - lastPollAt < pace.baseMs && state.version > 0) {
       return use({ ...state, text });
     }
     const done = new Promise<void>((resolve, reject) =>
@@ -305,16 +345,19 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     withFreshText,
     subscribe(listener) {
       listeners.add(listener);
-      if (listeners.size === 1) {
+      if (listeners.size === 1 && state.version === 0) {
         schedule();
+      } else {
+        hurry();
       }
       return {
-        snapshot: snapshot(),
+        snapshot: state.version > 0 ? Promise.resolve(snapshotNow()) : snapshot(),
         unsubscribe() {
           listeners.delete(listener);
           if (listeners.size === 0) {
             clearTimeout(timer);
             timer = undefined;
+            timerDue = Infinity;
           }
         }
       };
@@ -322,7 +365,19 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     snapshot,
     async refresh() {
       await poll();
+      // the action's effects (a job starting, ending) come over the next polls: from the base pace
+      pace.reset();
       schedule();
+    },
+    expire() {
+      lastPollAt = -Infinity;
+    },
+    setIntervals(intervalMs, quietMaxMs = intervalMs) {
+      pace.setIntervals(intervalMs, quietMaxMs);
+      if (listeners.size > 0) {
+        timerDue = Infinity;
+        hurry();
+      }
     },
     get subscribers() {
       return listeners.size;

@@ -2,21 +2,23 @@ import websocket from '@fastify/websocket';
 import { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { Cluster, ClusterRegistry } from './clusters';
-import { JOB_FIELD_NAMES } from '../../protocol/jobs';
 import type { DiffMessage, JobEndedEvent, JobEndedMessage, QueueDiff, SnapshotHeader } from '../../protocol/queue';
+import { PollControl } from './poll-limits';
 import { QueueSnapshot } from './poller';
-import { encodeRecords, recordMatcher, selectRecords } from './queue-wire';
+import { encodeRecords } from './queue-wire';
 import { SetManager } from './sets/manager';
 import { CLOSE_POLICY, MAX_CLIENT_FRAME_BYTES, readClientMessage } from './ws-messages';
 
 /**
  * The sidebar's live channel: `{type:'subscribe', cluster, all?}` gives a
- * snapshot then diffs of that cluster's shared poll; job-ended events go to
+ * snapshot then diffs of that cluster's shared poll of that scope (the
+ * user's own jobs, or every user's where the admin allows it); job-ended
+ * events (always from the own-jobs poll) go to
  * exactly one connection that asked for notifications, so several open tabs
  * notify once. Every connection also gets the Dask/IPyParallel sets:
  * `{type:'sets', sets}` on connect, then `{type:'set', record}` on each change.
  */
-const F_USER = JOB_FIELD_NAMES.indexOf('user');
+const ignore = (): void => undefined;
 
 /** A connection gets at most one snapshot of a cluster this often; a later subscribe waits, the last one wins. */
 const SNAPSHOT_MIN_MS = 1_000;
@@ -53,7 +55,12 @@ export interface Hub {
   readonly connections: number;
 }
 
-export function registerHub(app: FastifyInstance, registry: ClusterRegistry, sets?: SetManager): Hub {
+export function registerHub(
+  app: FastifyInstance,
+  registry: ClusterRegistry,
+  sets?: SetManager,
+  poll?: PollControl
+): Hub {
   const connections = new Set<Connection>();
   const notifiers = new Set<Connection>();
   const stopWatchingSets = sets?.onChange(record => {
@@ -69,13 +76,13 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
     }
   }
 
-  /** A snapshot in the records encoding (queue-wire.ts): the whole queue is squeue's own text, sent as is. */
-  function sendSnapshot(conn: Connection, cluster: string, snap: QueueSnapshot, match?: (r: string) => boolean): void {
+  /** A snapshot in the records encoding (queue-wire.ts): the scope's queue is squeue's own text, sent as is. */
+  function sendSnapshot(conn: Connection, cluster: string, snap: QueueSnapshot): void {
     if (conn.socket.readyState !== conn.socket.OPEN) {
       return;
     }
     const { status, error, warning, updatedAt, version, records } = snap;
-    const selected = match ? selectRecords(records.values(), match) : { text: snap.text, count: records.size };
+    const selected = { text: snap.text, count: records.size };
     const header: Omit<SnapshotHeader, 'fields' | 'none'> = {
       type: 'snapshot',
       cluster,
@@ -102,34 +109,38 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
   }
 
   function subscribe(conn: Connection, cluster: Cluster, all: boolean): void {
-    conn.subscriptions.get(cluster.config.name)?.();
     const name = cluster.config.name;
-    const mine = (row: string[]) => all || row[F_USER] === cluster.user;
+    conn.subscriptions.get(name)?.();
+    conn.subscriptions.delete(name);
+    const allowed = poll?.settings;
+    if (all && allowed && !allowed.allowAllUsers) {
+      send(conn, { type: 'error', cluster: name, error: allowed.allUsersDisabledReason ?? 'all users are not shown' });
+      return;
+    }
     let ready = false;
     const pending: QueueDiff[] = [];
-    const deliver = (diff: QueueDiff) =>
-      send(conn, {
-        type: 'diff',
-        cluster: name,
-        ...diff,
-        added: diff.added.filter(mine),
-        changed: diff.changed.filter(mine)
-      } satisfies DiffMessage);
-    const sub = cluster.queue.subscribe({
-      diff: diff => (ready ? deliver(diff) : pending.push(diff)),
-      ended: (events: JobEndedEvent[]) => {
-        const own = events.filter(e => e.user === cluster.user);
-        if (own.length && notificationOwner(name) === conn) {
-          void withExitCodes(cluster, own).then(withCodes =>
-            send(conn, { type: 'job-ended', cluster: name, events: withCodes } satisfies JobEndedMessage)
-          );
-        }
+    const deliver = (diff: QueueDiff) => send(conn, { type: 'diff', cluster: name, ...diff } satisfies DiffMessage);
+    const ended = (events: JobEndedEvent[]) => {
+      const own = events.filter(e => e.user === cluster.user);
+      if (own.length && notificationOwner(name) === conn) {
+        void withExitCodes(cluster, own).then(withCodes =>
+          send(conn, { type: 'job-ended', cluster: name, events: withCodes } satisfies JobEndedMessage)
+        );
       }
-    });
-    conn.subscriptions.set(name, sub.unsubscribe);
+    };
+    const diff = (d: QueueDiff) => (ready ? deliver(d) : pending.push(d));
+    // notifications come from the own-jobs poll whatever the view shows (never twice for one job)
+    const sub = all ? cluster.allQueue.subscribe({ diff }) : cluster.queue.subscribe({ diff, ended });
+    const notify = all ? cluster.queue.subscribe({ diff: ignore, ended }) : undefined;
+    notify?.snapshot.catch(ignore);
+    const unsubscribe = (): void => {
+      sub.unsubscribe();
+      notify?.unsubscribe();
+    };
+    conn.subscriptions.set(name, unsubscribe);
     sub.snapshot
       .then((snap: QueueSnapshot) => {
-        sendSnapshot(conn, name, snap, all ? undefined : recordMatcher({ user: cluster.user }));
+        sendSnapshot(conn, name, snap);
         ready = true;
         // diffs that arrived while the snapshot was on its way and are newer than it
         for (const diff of pending.splice(0)) {
@@ -141,8 +152,8 @@ export function registerHub(app: FastifyInstance, registry: ClusterRegistry, set
       .catch((e: unknown) => {
         // no snapshot to build on: drop the subscription (and the diffs held for it)
         pending.length = 0;
-        sub.unsubscribe();
-        if (conn.subscriptions.get(name) === sub.unsubscribe) {
+        unsubscribe();
+        if (conn.subscriptions.get(name) === unsubscribe) {
           conn.subscriptions.delete(name);
         }
         send(conn, { type: 'error', cluster: name, error: String(e) });

@@ -2,7 +2,8 @@ import { VDomModel } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { HpcSocket } from '../shared/ws';
-import type { IHpcClusters, IHpcPartition } from '../tokens';
+import type { PollSettings } from '../../protocol/poll';
+import type { IHpcClusters, IHpcPartition, IHpcPollSettings } from '../tokens';
 import { QueueFeed } from './feed';
 import type { ClusterJobs, QueueStatus, StoreChange } from './store';
 
@@ -19,6 +20,22 @@ export abstract class QueueData extends VDomModel {
     this._clusters = options.clusters;
     this._feed = new QueueFeed(this._socket, (store, change) => this._onUpdate(store, change));
     this._socket.statusChanged.connect(this._onConnection, this);
+    this._poll = options.poll ?? null;
+    this._poll?.changed.connect(this._onPollSettings, this);
+  }
+
+  /**
+   * The companion's poll intervals in force; null until known.
+   */
+  get pollSettings(): PollSettings | null {
+    return this._poll?.settings ?? null;
+  }
+
+  /**
+   * Whether the admin lets users see every user's jobs.
+   */
+  get allUsersAllowed(): boolean {
+    return this.pollSettings?.allowAllUsers ?? true;
   }
 
   /**
@@ -40,7 +57,7 @@ export abstract class QueueData extends VDomModel {
    * Whether the shown cluster lists every user's jobs, not only mine.
    */
   get showAll(): boolean {
-    return this._showAll;
+    return this._showAll && this.allUsersAllowed;
   }
 
   set showAll(all: boolean) {
@@ -136,12 +153,18 @@ export abstract class QueueData extends VDomModel {
   protected _syncSubscriptions(): void {
     const wanted = new Map<string, boolean>();
     for (const name of this.clusterNames) {
-      wanted.set(name, name === this._cluster && this._showAll);
+      wanted.set(name, name === this._cluster && this.showAll);
     }
     this._feed.subscribe(wanted);
   }
 
   protected _onConnection(): void {
+    this._emit(false);
+  }
+
+  private _onPollSettings(): void {
+    // all users turned off: back to my jobs
+    this._syncSubscriptions();
     this._emit(false);
   }
 
@@ -151,6 +174,7 @@ export abstract class QueueData extends VDomModel {
     }
     this._feed.dispose();
     this._socket.statusChanged.disconnect(this._onConnection, this);
+    this._poll?.changed.disconnect(this._onPollSettings, this);
     super.dispose();
   }
 
@@ -165,6 +189,7 @@ export abstract class QueueData extends VDomModel {
   protected _selectionChanged = new Signal<this, void>(this);
   protected _showAll = false;
   protected _socket: HpcSocket;
+  private _poll: IHpcPollSettings | null;
 }
 
 /**
@@ -174,5 +199,7 @@ export namespace QueueData {
   export interface IOptions {
     socket: HpcSocket;
     clusters: IHpcClusters;
+    /** The poll intervals in force and the admin's limits. */
+    poll?: IHpcPollSettings | null;
   }
 }

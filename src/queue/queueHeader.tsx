@@ -5,6 +5,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import type { PollSettings } from '../../protocol/poll';
 import type { IQueueQuery } from './view';
 import type { IHpcPartition } from '../tokens';
 import { nodeCountLabel, shownNodeStates } from '../clusters/components';
@@ -13,6 +14,10 @@ export interface IQueueHeaderProps {
   clusters: ReadonlyArray<string>;
   cluster: string | null;
   showAll: boolean;
+  /** False: the admin turned the view of all users' jobs off (no checkbox). */
+  allUsersAllowed: boolean;
+  /** The companion's intervals in force, shown beside the cluster. */
+  pollSettings: PollSettings | null;
   partitions: ReadonlyArray<IHpcPartition>;
   query: IQueueQuery;
   states: ReadonlyArray<string>;
@@ -68,6 +73,27 @@ function PartitionAvailability(props: {
   );
 }
 
+/**
+ * "every 5 s": how often the shown jobs are polled, the admin's limits applied.
+ */
+function PollInterval(props: { settings: PollSettings; showAll: boolean; trans: TranslationBundle }): JSX.Element {
+  const { settings, trans } = props;
+  const seconds = props.showAll ? settings.allUsersInterval : settings.interval;
+  const title = props.showAll
+    ? trans.__("All users' jobs are refreshed every %1 s (your administrator's minimum).", settings.allUsersInterval)
+    : trans.__(
+        'Your jobs are refreshed every %1 s, up to every %2 s while none of them changes (your administrator allows %3 s at least).',
+        settings.interval,
+        settings.quietMaxInterval,
+        settings.limits.minPollInterval
+      );
+  return (
+    <span className="jp-Hpc-queueInterval" data-interval={seconds} title={title}>
+      {trans.__('every %1 s', seconds)}
+    </span>
+  );
+}
+
 export function QueueHeader(props: IQueueHeaderProps): JSX.Element {
   const { query, trans } = props;
   return (
@@ -88,10 +114,15 @@ export function QueueHeader(props: IQueueHeaderProps): JSX.Element {
             </option>
           ))}
         </select>
-        <label className="jp-Hpc-queueAllUsers" title={trans.__("Show every user's jobs, not only yours")}>
-          <input type="checkbox" checked={props.showAll} onChange={event => props.onShowAll(event.target.checked)} />
-          {trans.__('All users')}
-        </label>
+        {props.allUsersAllowed ? (
+          <label className="jp-Hpc-queueAllUsers" title={trans.__("Show every user's jobs, not only yours")}>
+            <input type="checkbox" checked={props.showAll} onChange={event => props.onShowAll(event.target.checked)} />
+            {trans.__('All users')}
+          </label>
+        ) : null}
+        {props.pollSettings ? (
+          <PollInterval settings={props.pollSettings} showAll={props.showAll} trans={trans} />
+        ) : null}
       </div>
       {props.partitions.length > 0 ? (
         <ul className="jp-Hpc-queuePartitions" aria-label={trans.__('Partitions of %1', props.cluster ?? '')}>

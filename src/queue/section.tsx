@@ -52,6 +52,8 @@ export class QueueSection extends VDomRenderer<QueueModel> {
         clusters={model.clusterNames}
         cluster={model.cluster}
         showAll={model.showAll}
+        allUsersAllowed={model.allUsersAllowed}
+        pollSettings={model.pollSettings}
         partitions={model.partitions}
         query={model.query}
         sort={model.query.sort}

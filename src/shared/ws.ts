@@ -22,6 +22,12 @@ const MIN_SESSION_MS = 10_000;
  * backoff whenever the socket drops (the companion restarts, the server
  * goes away), and replays the subscriptions and the notification request
  * on every new connection.
+ *
+ * Nobody watching, no poll: while the page is hidden it stands by, its
+ * subscriptions dropped on the companion (which then runs no squeue for
+ * it); visible again, it subscribes again and gets the last snapshot at
+ * once, then fresh rows within one interval. Jobs that ended meanwhile are
+ * notified then.
  */
 export class HpcSocket implements IDisposable {
   constructor(options: HpcSocket.IOptions = {}) {
@@ -35,6 +41,17 @@ export class HpcSocket implements IDisposable {
       // Notifications must arrive while the tab is in the background too.
       standby: 'never'
     });
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this._onVisibility);
+      this._standby = document.visibilityState === 'hidden';
+    }
+  }
+
+  /**
+   * Whether the page is hidden, and its subscriptions with it.
+   */
+  get standby(): boolean {
+    return this._standby;
   }
 
   /**
@@ -90,11 +107,13 @@ export class HpcSocket implements IDisposable {
       return;
     }
     this._subscriptions.set(cluster, all);
-    this._send({ type: 'subscribe', cluster, all });
+    if (!this._standby) {
+      this._send({ type: 'subscribe', cluster, all });
+    }
   }
 
   unsubscribe(cluster: string): void {
-    if (this._subscriptions.delete(cluster)) {
+    if (this._subscriptions.delete(cluster) && !this._standby) {
       this._send({ type: 'unsubscribe', cluster });
     }
   }
@@ -116,6 +135,9 @@ export class HpcSocket implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    if (typeof document !== 'undefined') {
+      document.removeEventListener('visibilitychange', this._onVisibility);
+    }
     this._poll.dispose();
     this._socket?.close();
     this._socket = null;
@@ -146,8 +168,10 @@ export class HpcSocket implements IDisposable {
         if (this._notifications) {
           this._send({ type: 'notifications', enabled: true });
         }
-        for (const [cluster, all] of this._subscriptions) {
-          this._send({ type: 'subscribe', cluster, all });
+        if (!this._standby) {
+          for (const [cluster, all] of this._subscriptions) {
+            this._send({ type: 'subscribe', cluster, all });
+          }
         }
       };
       socket.onmessage = event => {
@@ -192,7 +216,19 @@ export class HpcSocket implements IDisposable {
     }
   }
 
+  private _onVisibility = (): void => {
+    const hidden = document.visibilityState === 'hidden';
+    if (hidden === this._standby) {
+      return;
+    }
+    this._standby = hidden;
+    for (const [cluster, all] of this._subscriptions) {
+      this._send(hidden ? { type: 'unsubscribe', cluster } : { type: 'subscribe', cluster, all });
+    }
+  };
+
   private _isDisposed = false;
+  private _standby = false;
   private _listeners = new Map<string, Set<(message: { [key: string]: unknown }) => void>>();
   private _messageReceived = new Signal<this, HpcSocket.ServerMessage>(this);
   private _notifications = false;

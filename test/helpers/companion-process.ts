@@ -26,7 +26,9 @@ export async function spawnCompanion(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<CompanionProcess> {
   const config = join(options.runtimeDir, 'config.json');
-  writeFileSync(config, JSON.stringify({ clusters: options.clusters, pollInterval: 1 }), { mode: 0o600 });
+  // every user's jobs as often as one's own: these tests watch hostile jobs of other users change
+  const limits = { minAllUsersInterval: 1 };
+  writeFileSync(config, JSON.stringify({ clusters: options.clusters, pollInterval: 1, limits }), { mode: 0o600 });
   const file = join(options.runtimeDir, `jupyterlab-hpc-${hostname()}.json`);
   const child = spawn(
     process.execPath,

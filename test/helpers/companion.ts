@@ -2,7 +2,9 @@ import WebSocket from 'ws';
 import { buildApp } from '../../server/src/app';
 import { ClusterRegistry, createClusterRegistry } from '../../server/src/clusters';
 import { ClusterConfig } from '../../server/src/config';
+import { PollLimits, createPollControl } from '../../server/src/poll-limits';
 import { createRunner } from '../../server/src/runners';
+import { POLL_LIMIT_DEFAULTS } from '../../protocol/poll';
 import { CommandRunner } from '../../server/src/runners/types';
 import { decodeRecords } from '../../protocol/records';
 import { Served, serve } from './http';
@@ -50,8 +52,15 @@ export interface TestCompanion {
   close(): Promise<void>;
 }
 
-/** A real companion app (real runners, real Slurm) on a loopback port. */
-export async function startCompanion(clusters: ClusterConfig[], pollIntervalMs = 1000): Promise<TestCompanion> {
+/**
+ * A real companion app (real runners, real Slurm) on a loopback port. With `limits`: the
+ * admin's poll limits (poll-limits.ts) over the intervals, as main.ts applies them.
+ */
+export async function startCompanion(
+  clusters: ClusterConfig[],
+  pollIntervalMs = 1000,
+  limits?: Partial<PollLimits>
+): Promise<TestCompanion> {
   const counter = new CommandCounter();
   const registry = createClusterRegistry({
     adminClusters: clusters,
@@ -60,7 +69,16 @@ export async function startCompanion(clusters: ClusterConfig[], pollIntervalMs =
     pollMaxBackoffMs: 4_000,
     statusTtlMs: 0
   });
-  const served = await serve(buildApp({ token: 'test-token', registry }), 'test-token');
+  const poll =
+    limits &&
+    createPollControl({ ...POLL_LIMIT_DEFAULTS, ...limits }, pollIntervalMs / 1000, s =>
+      registry.setIntervals({
+        mineMs: s.interval * 1000,
+        quietMaxMs: s.quietMaxInterval * 1000,
+        allMs: s.allUsersInterval * 1000
+      })
+    );
+  const served = await serve(buildApp({ token: 'test-token', registry, poll }), 'test-token');
   return {
     served,
     registry,

@@ -11,6 +11,24 @@ export function fixtureEnv(name: string): string {
 
 export const localConf = () => fixtureEnv('HPC_SLURM_CONF_LOCAL');
 export const remoteConf = () => fixtureEnv('HPC_SLURM_CONF_REMOTE');
+/** The controller-only cluster nothing else talks to: its sdiag counts are one test's own. */
+export const scaleConf = () => fixtureEnv('HPC_SLURM_CONF_SCALE');
+
+/** `sdiag -r` (root): the controller's RPC counters from zero. */
+export function sdiagReset(conf: string): void {
+  slurm(conf, ['sdiag', '-r']);
+}
+
+/** How many RPCs of each type the controller answered since the last reset (sdiag). */
+export function sdiagCounts(conf: string): Map<string, number> {
+  const out = slurm(conf, ['sdiag']);
+  const byType = out.slice(out.indexOf('by message type'), out.indexOf('by user'));
+  const counts = new Map<string, number>();
+  for (const m of byType.matchAll(/^\s*(\w+)\s+\(\s*\d+\)\s+count:(\d+)/gm)) {
+    counts.set(m[1], Number(m[2]));
+  }
+  return counts;
+}
 
 /** Runs a Slurm command directly (the ground truth the companion is compared with). */
 export function slurm(conf: string, argv: string[], input?: string): string {

@@ -165,7 +165,8 @@ describe('one squeue per interval for many views', () => {
     const c = await startCompanion([localCluster()], 1000);
     try {
       const clients = await Promise.all(Array.from({ length: 5 }, () => WsClient.open(c.wsUrl)));
-      clients.forEach(ws => ws.send({ type: 'subscribe', cluster: 'local', all: true }));
+      // "my jobs" views: one scope, one poll (an all-users view adds its own, poll-scopes.test.ts)
+      clients.forEach(ws => ws.send({ type: 'subscribe', cluster: 'local' }));
       await Promise.all(clients.map(ws => ws.waitFor(m => m.type === 'snapshot')));
       const before = c.counter.get('local', 'squeue');
       await new Promise(r => setTimeout(r, 5_200));

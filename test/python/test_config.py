@@ -24,6 +24,12 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         "clusters": [{"name": "local", "transport": "local"}],
         "pollInterval": 5.0,
         "templateDirs": [examples],
+        "limits": {
+            "minPollInterval": 1.0,
+            "minAllUsersInterval": 30.0,
+            "allowAllUsers": True,
+            "allUsersDisabledReason": "Your administrator has turned off the view of all users' jobs.",
+        },
     }
 
 

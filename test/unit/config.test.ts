@@ -1,8 +1,14 @@
+import { POLL_LIMIT_DEFAULTS } from '../../protocol/poll';
 import { DEFAULT_CLUSTERS, parseClusterList, parseConfig } from '../../server/src/config';
 
 describe('companion configuration', () => {
   it('defaults to the local cluster', () => {
-    expect(parseConfig({})).toEqual({ clusters: DEFAULT_CLUSTERS, pollInterval: 5, templateDirs: [] });
+    expect(parseConfig({})).toEqual({
+      clusters: DEFAULT_CLUSTERS,
+      pollInterval: 5,
+      templateDirs: [],
+      limits: POLL_LIMIT_DEFAULTS
+    });
   });
 
   it('accepts local and ssh clusters', () => {

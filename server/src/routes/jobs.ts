@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { Cluster, ClusterRegistry } from '../clusters';
 import { NotRegularFileError } from '../runners/output-file';
+import { PollControl, assertAllUsersAllowed } from '../poll-limits';
 import { JobAction } from '../slurm/adapter';
 import { JOB_FIELD_NAMES } from '../../../protocol/jobs';
 import { RECORDS_CONTENT_TYPE } from '../../../protocol/records';
@@ -25,7 +26,7 @@ function cluster(registry: ClusterRegistry, name: string, reply: FastifyReply): 
 const MAX_SLICE = 256 * 1024;
 
 /** REST for scripts and the magics; the sidebar uses the WebSocket for live diffs. */
-export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void {
+export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry, poll?: PollControl): void {
   // Output paths outlive the job's stay in squeue/scontrol (MinJobAge): remember them for tails.
   const outputPaths = new Map<string, { stdout: string; stderr: string }>();
 
@@ -124,14 +125,21 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
         return reply;
       }
       const list = (value?: string) => (value === undefined ? undefined : new Set(value.split(',').filter(Boolean)));
+      // my jobs from the own-jobs poll (filtered by slurmctld); anyone else's need the full queue
+      const user = q.user ?? (q.all ? undefined : c.user);
+      const everyone = user !== c.user;
+      if (everyone && poll) {
+        assertAllUsersAllowed(poll.settings);
+      }
+      const scope = everyone ? c.allQueue : c.queue;
       const match = recordMatcher({
-        user: q.user ?? (q.all ? undefined : c.user),
+        user: everyone ? user : undefined,
         states: q.states === 'active' ? 'active' : list(q.states),
         ids: list(q.jobs)
       });
       if (q.format === 'records') {
         // squeue's own text, fresh from the poll, sent before the poll splits and diffs it
-        await c.queue.withFreshText(
+        await scope.withFreshText(
           ({ status, error, warning, updatedAt, version, text }) =>
             new Promise<void>(resolve => {
               const state = { cluster: name, status, error, warning, updatedAt, version };
@@ -145,7 +153,7 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
         );
         return reply;
       }
-      const snap = await c.queue.snapshot();
+      const snap = await scope.snapshot();
       const { status, error, warning, updatedAt, version, records } = snap;
       const state = { cluster: name, status, error, warning, updatedAt, version };
       const rows: string[][] = [];
@@ -164,7 +172,12 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
     if (!c) {
       return reply;
     }
-    return { cluster: name, jobs: await c.slurm.showJob(id) };
+    const [jobs, start] = await Promise.all([
+      c.slurm.showJob(id),
+      // best effort: a job that is not pending (or gone) has no expected start
+      c.slurm.startEstimate(id).catch(() => undefined)
+    ]);
+    return { cluster: name, jobs, ...(start && start !== 'N/A' && { start }) };
   });
 
   app.post(
@@ -192,7 +205,7 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry): void
       }
       await c.slurm.jobAction(action, ids);
       // everyone watching sees the effect now, not one interval later
-      void c.queue.refresh().catch(() => undefined);
+      c.afterAction();
       return { ok: true, action, ids };
     }
   );

@@ -15,7 +15,7 @@ export function clusterNamed(registry: ClusterRegistry, name: string): Cluster {
 /** Submits a job and has the queue polled at once, so every view shows the new job now. */
 export async function submitJob(cluster: Cluster, request: SubmitRequest): Promise<string> {
   const jobId = await cluster.slurm.submit(request);
-  void cluster.queue.refresh().catch(() => undefined);
+  cluster.afterAction();
   return jobId;
 }
 

@@ -143,7 +143,7 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
     stored.record = { ...stored.record, message: 'submitted', jobs: [head] };
     table.commit(stored);
     refresher.watch(spec.cluster);
-    void cluster.queue.refresh().catch(() => undefined);
+    cluster.afterAction();
     return structuredClone(stored.record);
   }
 
@@ -155,7 +155,7 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
       jobs: [...s.jobs, { id: jobId, role: 'workers', workers: more, state: '', submittedAt: nowIso() }],
       record: { ...s.record, workers: { ...s.record.workers, requested: target } }
     });
-    void cluster.queue.refresh().catch(() => undefined);
+    cluster.afterAction();
   }
 
   /** The monitor answers in status.json; an IPyParallel or Dask call may take a while. */
@@ -203,6 +203,7 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
       const s = table.must(id);
       table.commit({ ...s, record: { ...s.record, workers: { ...s.record.workers, requested: target } } });
     });
+    planned.cluster.afterAction(); // retired workers end on their own: watch for it at the base pace
   }
 
   async function scale(id: string, target: number): Promise<SetRecord> {

@@ -46,7 +46,7 @@ const ramping = (s: StoredSet): boolean =>
 export async function cancelJobs(cluster: Cluster, ids: string[]): Promise<void> {
   if (ids.length) {
     await cluster.slurm.jobAction('cancel', ids);
-    void cluster.queue.refresh().catch(() => undefined);
+    cluster.afterAction();
   }
 }
 

@@ -17,6 +17,11 @@ export interface SlurmAdapter {
   queue(query?: SqueueQuery): Promise<SqueueRecords>;
   jobAction(action: JobAction, ids: string[]): Promise<void>;
   showJob(id: string): Promise<Array<Record<string, string>>>;
+  /**
+   * Slurm's expected start of a pending job (`squeue --start`: a scheduler simulation inside
+   * slurmctld, so only for a job whose details are open, never in a poll); undefined if none.
+   */
+  startEstimate(id: string): Promise<string | undefined>;
   /** Submits a batch script; returns the job id. */
   submit(request: SubmitRequest): Promise<string>;
 }
@@ -57,6 +62,11 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
     },
     async submit(request) {
       return parseSbatchParsable(await run(sbatchArgv(request.options, bin('sbatch')), request.script));
+    },
+    async startEstimate(id) {
+      assertJobIds([id]);
+      const out = await run([bin('squeue'), '--noheader', '--start', `--jobs=${id}`, '--format=%S']);
+      return out.trim().split('\n')[0] || undefined;
     },
     async showJob(id) {
       assertJobIds([id]);

@@ -3,14 +3,15 @@ import type { Toolbar, VDomRenderer } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 
+import type { ClusterConfig, Transport } from '../protocol/clusters';
 import type { HpcKernelComms } from './kernel/comms';
 import type { OutputStream } from './output/api';
 import type { HpcSocket } from './shared/ws';
 
 /**
- * How the companion reaches a cluster's Slurm commands.
+ * How the companion reaches a cluster's Slurm commands (protocol/clusters.ts).
  */
-export type HpcTransport = 'local' | 'ssh';
+export type HpcTransport = Transport;
 
 /**
  * Node counts of a partition, bucketed by Slurm node state.
@@ -70,21 +71,11 @@ export interface IHpcClustersReply {
 }
 
 /**
- * A cluster definition from the user's settings, sent to the companion with
- * `PUT hpc/api/config/user-clusters`; it is merged by name over the
- * administrator's clusters.
+ * A cluster definition from the user's settings (protocol/clusters.ts), sent to the companion
+ * with `PUT hpc/api/config/user-clusters`; it is merged by name over the administrator's
+ * clusters.
  */
-export interface IHpcClusterConfig {
-  name: string;
-  transport?: HpcTransport;
-  host?: string;
-  port?: number;
-  user?: string;
-  identityFile?: string;
-  knownHostsFile?: string;
-  slurmBinDir?: string;
-  env?: { [name: string]: string };
-}
+export type IHpcClusterConfig = ClusterConfig;
 
 /**
  * The clusters model: what the companion reports, kept fresh by polling.

@@ -15,6 +15,8 @@ from typing import Any, Optional
 from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Config, Configurable
 
+from ..protocol import CLUSTER_FIELDS, TRANSPORTS
+
 NODE_ENV_VAR = "JUPYTERLAB_HPC_NODE"
 
 
@@ -25,9 +27,8 @@ class HpcConfig(Configurable):
         Dict(),
         default_value=[{"name": "local", "transport": "local"}],
         help=(
-            "Clusters to manage. Each entry is passed to the companion as is: keys name, "
-            "transport ('local' or 'ssh'), host, port, user, identityFile, knownHostsFile, "
-            "slurmBinDir, env."
+            "Clusters to manage. Each entry is passed to the companion as is (protocol/clusters.ts): "
+            f"keys {', '.join(CLUSTER_FIELDS)}; transport one of {', '.join(TRANSPORTS)}."
         ),
     ).tag(config=True)
 

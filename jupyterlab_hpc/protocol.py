@@ -13,7 +13,12 @@ from importlib import resources
 from typing import Any, TypedDict
 
 
-class JobField(TypedDict):
+class _JobFieldPlaces(TypedDict, total=False):
+    queueColumn: dict[str, Any]
+    notebookColumn: int
+
+
+class JobField(_JobFieldPlaces):
     name: str
     spec: str
     label: str

@@ -116,6 +116,15 @@ export const JOB_FIELDS = [
   { name: 'nodeList', spec: '%N', label: 'Node list', header: 'NODELIST', freeText: false },
   { name: 'submitTime', spec: '%V', label: 'Submitted', header: 'SUBMIT_TIME', freeText: false },
   { name: 'startTime', spec: '%S', label: 'Started', header: 'START_TIME', freeText: false },
+  {
+    name: 'qos',
+    spec: '%q',
+    label: 'QOS',
+    header: 'QOS',
+    freeText: false,
+    queueColumn: { order: 75, minEm: 5 },
+    notebookColumn: 25
+  },
   { name: 'account', spec: '%a', label: 'Account', header: 'ACCOUNT', freeText: true },
   {
     name: 'name',

@@ -130,3 +130,36 @@ export const CLUSTER_SCHEMA = {
     required: ['host']
   }
 } as const;
+
+/** Node counts of a partition, bucketed by Slurm node state. */
+export interface NodeCounts {
+  total: number;
+  idle: number;
+  allocated: number;
+  mixed: number;
+  down: number;
+  /** Nodes in any state the companion does not bucket (drained, reserved…). */
+  other: number;
+}
+
+/** A Slurm partition as `GET clusters` reports it. */
+export interface Partition {
+  name: string;
+  /** The cluster's default partition (sinfo marks it with '*'). */
+  default: boolean;
+  /** Slurm's availability of the partition: 'up', 'down', 'drain' or 'inact'. */
+  available: string;
+  nodes: NodeCounts;
+}
+
+/** A cluster as `GET clusters` reports it (the reply is `{ clusters: ClusterStatus[] }`). */
+export interface ClusterStatus {
+  name: string;
+  transport: Transport;
+  /** 'error': the companion could not query the cluster; `error` holds Slurm's (or the transport's) message. */
+  status: 'ok' | 'error';
+  error?: string;
+  partitions: Partition[];
+  /** ISO 8601 time of the companion's last successful query. */
+  updatedAt: string;
+}

@@ -29,8 +29,8 @@ function renderQueueTable(): HTMLElement {
     createRoot(host).render(
       React.createElement(QueueTable, {
         rows: [],
-        selected: new Set(),
-        highlighted: new Set(),
+        selected: new Set<string>(),
+        highlighted: new Set<string>(),
         cursor: null,
         sort: { column: 'id', ascending: true },
         scrollRequest: null,

@@ -1,5 +1,6 @@
 """The shapes every process shares, as Python reads them: ``protocol.json``, which the build
-writes from the TypeScript definitions in ``protocol/`` (jobs.ts, records.ts) into this package.
+writes from the TypeScript definitions in ``protocol/`` (jobs.ts, records.ts, comm.ts, clusters.ts)
+into this package.
 
 Nothing here is written by hand: a job field, state or separator is changed in ``protocol/``
 and reaches the companion, the Lab frontend and this module alike.
@@ -12,7 +13,12 @@ from importlib import resources
 from typing import Any, TypedDict
 
 
-class JobField(TypedDict):
+class _JobFieldPlaces(TypedDict, total=False):
+    queueColumn: dict[str, Any]
+    notebookColumn: int
+
+
+class JobField(_JobFieldPlaces):
     name: str
     spec: str
     label: str
@@ -39,6 +45,8 @@ _PROTOCOL = _load()
 _JOBS: dict[str, Any] = _PROTOCOL["jobs"]
 _RECORDS: dict[str, Any] = _PROTOCOL["records"]
 _POLL: dict[str, Any] = _PROTOCOL["poll"]
+_COMM: dict[str, Any] = _PROTOCOL["comm"]
+_CLUSTERS: dict[str, Any] = _PROTOCOL["clusters"]
 
 # protocol/jobs.ts
 JOB_FIELDS: tuple[JobField, ...] = tuple(_JOBS["JOB_FIELDS"])
@@ -60,3 +68,14 @@ RECORDS_CONTENT_TYPE: str = _RECORDS["RECORDS_CONTENT_TYPE"]
 # protocol/poll.ts
 POLL_LIMIT_DEFAULTS: dict[str, Any] = dict(_POLL["POLL_LIMIT_DEFAULTS"])
 QUIET_MAX_INTERVAL: float = _POLL["QUIET_MAX_INTERVAL"]
+
+# protocol/comm.ts
+COMM_TARGET: str = _COMM["COMM_TARGET"]
+COMM_PROTOCOL: int = _COMM["COMM_PROTOCOL"]
+KERNEL_EVENTS: dict[str, str] = dict(_COMM["KERNEL_EVENTS"])
+LAB_MESSAGES: dict[str, str] = dict(_COMM["LAB_MESSAGES"])
+
+# protocol/clusters.ts
+TRANSPORTS: tuple[str, ...] = tuple(_CLUSTERS["TRANSPORTS"])
+CLUSTER_SCHEMA: dict[str, Any] = _CLUSTERS["CLUSTER_SCHEMA"]
+CLUSTER_FIELDS: tuple[str, ...] = tuple(CLUSTER_SCHEMA["properties"])

@@ -23,30 +23,118 @@ export interface JobFieldDefinition {
    * squeue's output by a secret of the poll (server/src/slurm/squeue-records.ts).
    */
   readonly freeText: boolean;
+  /**
+   * Its column in the queue's table (sidebar and main area): `order` places it among the
+   * columns (they sort by it), `minEm` is its narrowest width in em, and a `grow` column takes
+   * a share of the room left. Absent: not a column there.
+   */
+  readonly queueColumn?: { readonly order: number; readonly minEm: number; readonly grow?: boolean };
+  /** Its place among the columns of `%squeue`'s tables (text, HTML, Lab's renderer). Absent: not shown. */
+  readonly notebookColumn?: number;
 }
 
 /** The job fields in wire order: Slurm's own first, the free text last. All values are strings. */
 export const JOB_FIELDS = [
   // unique key: `123`, `123_4` (array task), `123_[5-9]` (pending tasks), `123+0` (het component)
-  { name: 'id', spec: '%i', label: 'ID', header: 'JOBID', freeText: false },
+  {
+    name: 'id',
+    spec: '%i',
+    label: 'ID',
+    header: 'JOBID',
+    freeText: false,
+    queueColumn: { order: 10, minEm: 6 },
+    notebookColumn: 10
+  },
   { name: 'jobId', spec: '%A', label: 'Job ID', header: 'JOBID', freeText: false },
   { name: 'arrayJobId', spec: '%F', label: 'Array job', header: 'ARRAY_JOB_ID', freeText: false },
   { name: 'arrayTaskId', spec: '%K', label: 'Array task', header: 'ARRAY_TASK_ID', freeText: false },
-  { name: 'user', spec: '%u', label: 'User', header: 'USER', freeText: false },
+  {
+    name: 'user',
+    spec: '%u',
+    label: 'User',
+    header: 'USER',
+    freeText: false,
+    queueColumn: { order: 80, minEm: 5 },
+    notebookColumn: 40
+  },
   // may list several partitions (`debug,batch`) while the job is pending
-  { name: 'partition', spec: '%P', label: 'Partition', header: 'PARTITION', freeText: false },
-  { name: 'state', spec: '%T', label: 'State', header: 'STATE', freeText: false },
-  { name: 'reason', spec: '%r', label: 'Reason', header: 'REASON', freeText: false },
-  { name: 'elapsed', spec: '%M', label: 'Elapsed', header: 'TIME', freeText: false },
+  {
+    name: 'partition',
+    spec: '%P',
+    label: 'Partition',
+    header: 'PARTITION',
+    freeText: false,
+    queueColumn: { order: 70, minEm: 5 },
+    notebookColumn: 20
+  },
+  {
+    name: 'state',
+    spec: '%T',
+    label: 'State',
+    header: 'STATE',
+    freeText: false,
+    queueColumn: { order: 30, minEm: 6.5 },
+    notebookColumn: 50
+  },
+  {
+    name: 'reason',
+    spec: '%r',
+    label: 'Reason',
+    header: 'REASON',
+    freeText: false,
+    queueColumn: { order: 90, minEm: 6, grow: true }
+  },
+  {
+    name: 'elapsed',
+    spec: '%M',
+    label: 'Elapsed',
+    header: 'TIME',
+    freeText: false,
+    queueColumn: { order: 40, minEm: 5.5 },
+    notebookColumn: 60
+  },
   { name: 'timeLimit', spec: '%l', label: 'Time limit', header: 'TIME_LIMIT', freeText: false },
-  { name: 'timeLeft', spec: '%L', label: 'Left', header: 'TIME_LEFT', freeText: false },
-  { name: 'nodes', spec: '%D', label: 'Nodes', header: 'NODES', freeText: false },
+  {
+    name: 'timeLeft',
+    spec: '%L',
+    label: 'Left',
+    header: 'TIME_LEFT',
+    freeText: false,
+    queueColumn: { order: 50, minEm: 5.5 },
+    notebookColumn: 70
+  },
+  {
+    name: 'nodes',
+    spec: '%D',
+    label: 'Nodes',
+    header: 'NODES',
+    freeText: false,
+    queueColumn: { order: 60, minEm: 3.5 },
+    notebookColumn: 80
+  },
   { name: 'cpus', spec: '%C', label: 'CPUs', header: 'CPUS', freeText: false },
   { name: 'nodeList', spec: '%N', label: 'Node list', header: 'NODELIST', freeText: false },
   { name: 'submitTime', spec: '%V', label: 'Submitted', header: 'SUBMIT_TIME', freeText: false },
   { name: 'startTime', spec: '%S', label: 'Started', header: 'START_TIME', freeText: false },
+  {
+    name: 'qos',
+    spec: '%q',
+    label: 'QOS',
+    header: 'QOS',
+    freeText: false,
+    queueColumn: { order: 75, minEm: 5 },
+    notebookColumn: 25
+  },
   { name: 'account', spec: '%a', label: 'Account', header: 'ACCOUNT', freeText: true },
-  { name: 'name', spec: '%j', label: 'Name', header: 'NAME', freeText: true },
+  {
+    name: 'name',
+    spec: '%j',
+    label: 'Name',
+    header: 'NAME',
+    freeText: true,
+    queueColumn: { order: 20, minEm: 6, grow: true },
+    notebookColumn: 30
+  },
   { name: 'comment', spec: '%k', label: 'Comment', header: 'COMMENT', freeText: true }
 ] as const satisfies readonly JobFieldDefinition[];
 
@@ -125,37 +213,41 @@ export interface JobColumn<K extends string = JobField | 'where'> {
   readonly header: string;
 }
 
-const WHERE_COLUMN: JobColumn<'where'> = { key: 'where', label: 'Nodes / reason', header: 'NODELIST(REASON)' };
-
-function fieldColumns<K extends JobField>(keys: readonly K[]): JobColumn<K>[] {
-  return keys.map(key => {
-    const { label, header } = JOB_FIELDS.find(field => field.name === key) as JobFieldDefinition;
-    return { key, label, header };
-  });
+/** A column of the queue's table, with its grid track (see JobFieldDefinition.queueColumn). */
+export interface QueueTableColumn extends JobColumn<JobField> {
+  readonly minEm: number;
+  readonly grow: boolean;
 }
 
-/**
- * The columns of the queue's table (sidebar and main area), all sortable. What matters most in
- * a narrow sidebar comes first: which job, in what state, for how long; then where and whose.
- * style/queue.css sizes them (one grid track each).
- */
-export const QUEUE_TABLE_COLUMNS = fieldColumns([
-  'id',
-  'name',
-  'state',
-  'elapsed',
-  'timeLeft',
-  'nodes',
-  'partition',
-  'user',
-  'reason'
-]);
+const byOrder = <T extends { order: number }>(a: T, b: T): number => a.order - b.order;
 
-/** The columns of `%squeue`'s tables (HTML, text, and Lab's renderer): squeue's own, plus time left. */
+/**
+ * The columns of the queue's table (sidebar and main area), all sortable: the fields with a
+ * `queueColumn`, in its order. What matters most in a narrow sidebar comes first: which job,
+ * in what state, for how long; then where and whose.
+ */
+export const QUEUE_TABLE_COLUMNS: readonly QueueTableColumn[] = (JOB_FIELDS as readonly JobFieldDefinition[])
+  .flatMap(({ name, label, header, queueColumn: c }) =>
+    c ? [{ key: name as JobField, label, header, minEm: c.minEm, grow: c.grow === true, order: c.order }] : []
+  )
+  .sort(byOrder)
+  .map(({ order: _order, ...column }) => column);
+
+/** Slurm's NODELIST(REASON), last in `%squeue`'s tables as in squeue's own. */
+const WHERE_COLUMN = { key: 'where', label: 'Nodes / reason', header: 'NODELIST(REASON)', order: Infinity } as const;
+
+/**
+ * The columns of `%squeue`'s tables (HTML, text, and Lab's renderer): the fields with a
+ * `notebookColumn`, in its order (squeue's own columns plus time left), then NODELIST(REASON).
+ */
 export const NOTEBOOK_JOB_COLUMNS: readonly JobColumn[] = [
-  ...fieldColumns(['id', 'partition', 'name', 'user', 'state', 'elapsed', 'timeLeft', 'nodes']),
+  ...(JOB_FIELDS as readonly JobFieldDefinition[]).flatMap(({ name, label, header, notebookColumn }) =>
+    notebookColumn === undefined ? [] : [{ key: name as JobField, label, header, order: notebookColumn }]
+  ),
   WHERE_COLUMN
-];
+]
+  .sort(byOrder)
+  .map(({ key, label, header }) => ({ key, label, header }));
 
 /** The mime type of `%squeue`'s tables (jupyterlab_hpc/display.py → src/mimeRenderer.ts). */
 export const JOBS_MIME_TYPE = 'application/vnd.jupyterlab-hpc.jobs+json';

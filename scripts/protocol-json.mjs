@@ -3,14 +3,14 @@
 // code takes the job fields, states, table columns and separators from the one definition.
 //
 // lib/ holds ES modules in a package without "type": "module"; each module read here imports
-// nothing at run time (protocol/jobs.ts and records.ts say so), so each loads alone, as a
+// nothing at run time (each protocol module that Python reads says so), so each loads alone, as a
 // data: URL, on any Node.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MODULES = ['jobs', 'records', 'poll'];
+const MODULES = ['jobs', 'records', 'poll', 'comm', 'clusters'];
 
 async function load(name) {
   const source = await readFile(join(root, 'lib', 'protocol', `${name}.js`), 'utf8');

@@ -4,6 +4,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { KERNEL_EVENTS } from '../protocol/comm';
 import { addSidebarCommands } from './clusters/commands';
 import { ClustersModel } from './clusters/model';
 import { ClustersSection } from './clusters/section';
@@ -246,7 +247,7 @@ const kernelCommPlugin: JupyterFrontEndPlugin<IHpcKernelComms> = {
   provides: IHpcKernelComms,
   activate: (app: JupyterFrontEnd, tracker: INotebookTracker, queue: IHpcQueue | null): IHpcKernelComms =>
     registerCommTarget<NotebookPanel>(app, tracker, ({ event }) => {
-      if (event.type === 'job-submitted' && queue) {
+      if (event.type === KERNEL_EVENTS.jobSubmitted && queue) {
         // The companion polls the queue right after a submission: the job
         // arrives at once, not with the next poll.
         queue.select(event.cluster, event.jobId).catch(reason => {
@@ -305,7 +306,7 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
 
     // A notebook's `%dask start` / `%ipcluster start`: show its card.
     comms?.events.connect((_, { event }) => {
-      if (event.type === 'set-started') {
+      if (event.type === KERNEL_EVENTS.setStarted) {
         model.reveal(event.setId);
         void showSection(app, section);
       }

@@ -3,65 +3,25 @@ import type { Toolbar, VDomRenderer } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 
+import type { ClusterConfig, ClusterStatus, NodeCounts, Partition, Transport } from '../protocol/clusters';
 import type { HpcKernelComms } from './kernel/comms';
 import type { OutputStream } from './output/api';
 import type { HpcPollSettings } from './shared/pollSettings';
 import type { HpcSocket } from './shared/ws';
 
 /**
- * How the companion reaches a cluster's Slurm commands.
+ * How the companion reaches a cluster's Slurm commands (protocol/clusters.ts).
  */
-export type HpcTransport = 'local' | 'ssh';
+export type HpcTransport = Transport;
 
-/**
- * Node counts of a partition, bucketed by Slurm node state.
- */
-export interface IHpcNodeCounts {
-  total: number;
-  idle: number;
-  allocated: number;
-  mixed: number;
-  down: number;
-  /**
-   * Nodes in any state the companion does not bucket (drained, reserved…).
-   */
-  other: number;
-}
+/** Node counts of a partition, bucketed by Slurm node state (protocol/clusters.ts). */
+export type IHpcNodeCounts = NodeCounts;
 
-/**
- * A Slurm partition as reported by `GET hpc/api/clusters`.
- */
-export interface IHpcPartition {
-  name: string;
-  /**
-   * Whether this is the cluster's default partition (`*` in `sinfo`).
-   */
-  default: boolean;
-  /**
-   * Slurm's availability of the partition, e.g. `up`, `down`, `drain`.
-   */
-  available: string;
-  nodes: IHpcNodeCounts;
-}
+/** A Slurm partition as reported by `GET hpc/api/clusters`. */
+export type IHpcPartition = Partition;
 
-/**
- * A Slurm cluster as reported by `GET hpc/api/clusters`.
- */
-export interface IHpcCluster {
-  name: string;
-  transport: HpcTransport;
-  /**
-   * `error` means the companion could not query the cluster; `error` then
-   * holds Slurm's (or the transport's) message and `partitions` is empty.
-   */
-  status: 'ok' | 'error';
-  /**
-   * ISO 8601 time of the companion's last successful query.
-   */
-  updatedAt?: string;
-  error?: string;
-  partitions: IHpcPartition[];
-}
+/** A Slurm cluster as reported by `GET hpc/api/clusters`. */
+export type IHpcCluster = Omit<ClusterStatus, 'updatedAt'> & { updatedAt?: string };
 
 /**
  * The body of `GET hpc/api/clusters`.
@@ -71,21 +31,11 @@ export interface IHpcClustersReply {
 }
 
 /**
- * A cluster definition from the user's settings, sent to the companion with
- * `PUT hpc/api/config/user-clusters`; it is merged by name over the
- * administrator's clusters.
+ * A cluster definition from the user's settings (protocol/clusters.ts), sent to the companion
+ * with `PUT hpc/api/config/user-clusters`; it is merged by name over the administrator's
+ * clusters.
  */
-export interface IHpcClusterConfig {
-  name: string;
-  transport?: HpcTransport;
-  host?: string;
-  port?: number;
-  user?: string;
-  identityFile?: string;
-  knownHostsFile?: string;
-  slurmBinDir?: string;
-  env?: { [name: string]: string };
-}
+export type IHpcClusterConfig = ClusterConfig;
 
 /**
  * The clusters model: what the companion reports, kept fresh by polling.

@@ -6,15 +6,9 @@ Lab registers on every notebook kernel), which works in JupyterLab 4 with any ke
 loaded the extension. The kernel also registers the same target, so a frontend that lost the
 kernel's comm (a reloaded page) may open one itself.
 
-Kernel → Lab (``comm_open`` data, then ``comm_msg`` data):
-    {type: 'hello', protocol, version, pid}
-    {type: 'job-submitted', cluster, jobId}
-    {type: 'set-started', setId, cluster, kind}
-    {type: 'set-connected', setId, variable, kind, cluster, workers, message, requestId?}
-    {type: 'error', request: 'connect-set', setId, message, requestId?}
-Lab → kernel (``comm_msg`` data):
-    {type: 'connect-set', setId, variable?, requestId?}
-    {type: 'ping'}  → answered with a 'hello'
+The messages (kernel → Lab in ``comm_open`` and ``comm_msg`` data: hello, job-submitted,
+set-started, set-connected, error; Lab → kernel: connect-set, ping) are defined in
+protocol/comm.ts; their type names reach this module through protocol.json.
 """
 
 from __future__ import annotations
@@ -27,12 +21,13 @@ import threading
 from typing import Any, Callable, Optional
 
 from .. import __version__
+from ..protocol import COMM_PROTOCOL, COMM_TARGET, KERNEL_EVENTS, LAB_MESSAGES
 from .client import HpcError, one_line
 from .session import HpcSession
 from .set_clients import count_workers, describe_client
 
-TARGET = "jupyterlab-hpc"
-PROTOCOL = 1
+TARGET = COMM_TARGET
+PROTOCOL = COMM_PROTOCOL
 DEFAULT_VARIABLES = {"ipyparallel": "rc", "dask": "client"}
 
 
@@ -57,7 +52,7 @@ class KernelBridge:
     # -- lifecycle -------------------------------------------------------------------
 
     def hello_data(self) -> dict:
-        return {"type": "hello", "protocol": PROTOCOL, "version": __version__, "pid": os.getpid()}
+        return {"type": KERNEL_EVENTS["hello"], "protocol": PROTOCOL, "version": __version__, "pid": os.getpid()}
 
     def open(self) -> Any:
         """Open a comm to the Lab; its open message is the 'hello'."""
@@ -114,9 +109,9 @@ class KernelBridge:
     def _on_msg(self, msg: dict) -> None:
         data = msg.get("content", {}).get("data") or {}
         kind = data.get("type")
-        if kind == "connect-set":
+        if kind == LAB_MESSAGES["connectSet"]:
             self._when_idle(lambda deferred: self._connect_set(data, deferred))
-        elif kind == "ping":
+        elif kind == LAB_MESSAGES["ping"]:
             self.send(self.hello_data())
 
     def _pre_run_cell(self, info: Any = None) -> None:
@@ -165,7 +160,7 @@ class KernelBridge:
             self.shell.push({variable: client}, interactive=True)
             message = f"Defined {variable}: {describe_client(client)} of {kind} set {set_id} on {record.get('cluster')}"
             reply.update(
-                type="set-connected",
+                type=KERNEL_EVENTS["setConnected"],
                 variable=variable,
                 kind=kind,
                 cluster=record.get("cluster"),
@@ -175,10 +170,14 @@ class KernelBridge:
             if not deferred:  # deferred: stdout belongs to the cell that just ran
                 print(message)
         except HpcError as e:
-            reply.update(type="error", request="connect-set", message=str(e))
+            reply.update(type=KERNEL_EVENTS["error"], request=LAB_MESSAGES["connectSet"], message=str(e))
         except Exception as e:  # anything else still ends as one line, never a silent failure
-            reply.update(type="error", request="connect-set", message=one_line(f"{type(e).__name__}: {e}"))
-        if reply["type"] == "error" and not deferred:
+            reply.update(
+                type=KERNEL_EVENTS["error"],
+                request=LAB_MESSAGES["connectSet"],
+                message=one_line(f"{type(e).__name__}: {e}"),
+            )
+        if reply["type"] == KERNEL_EVENTS["error"] and not deferred:
             print(f"jupyterlab-hpc: could not connect set {set_id or '?'}: {reply['message']}", file=sys.stderr)
         self.send(reply)
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Callable, Optional
 
+from ..protocol import KERNEL_EVENTS
 from .client import SUBMIT_TIMEOUT, Companion, HpcError, one_line, quote_segment
 from .records import JobRecords
 from .set_clients import close_quietly, count_workers, is_usable, make_client, wait_for_workers
@@ -100,7 +101,7 @@ class HpcSession:
         body = {"script": script, "args": args}
         reply = self.api.post(f"clusters/{quote_segment(cluster)}/submit", body, timeout=SUBMIT_TIMEOUT)
         job_id = str(reply["jobId"])
-        self.emit({"type": "job-submitted", "cluster": cluster, "jobId": job_id})
+        self.emit({"type": KERNEL_EVENTS["jobSubmitted"], "cluster": cluster, "jobId": job_id})
         return job_id
 
     def submit_template(self, cluster: str, template: str, params: dict[str, str]) -> str:
@@ -108,7 +109,9 @@ class HpcSession:
         body = {"id": template, "cluster": cluster, "params": dict(params)}
         reply = self.api.post("templates/submit", body, timeout=SUBMIT_TIMEOUT)
         job_id = str(reply["jobId"])
-        self.emit({"type": "job-submitted", "cluster": str(reply.get("cluster", cluster)), "jobId": job_id})
+        self.emit(
+            {"type": KERNEL_EVENTS["jobSubmitted"], "cluster": str(reply.get("cluster", cluster)), "jobId": job_id}
+        )
         return job_id
 
     # -- sets (Dask / IPyParallel on Slurm) ------------------------------------------
@@ -124,7 +127,12 @@ class HpcSession:
         record = self.api.post("sets", body, timeout=SUBMIT_TIMEOUT)
         set_id = str(record["id"])
         self.last_set[str(record.get("kind", body["kind"]))] = set_id
-        event = {"type": "set-started", "setId": set_id, "cluster": record.get("cluster"), "kind": record.get("kind")}
+        event = {
+            "type": KERNEL_EVENTS["setStarted"],
+            "setId": set_id,
+            "cluster": record.get("cluster"),
+            "kind": record.get("kind"),
+        }
         self.emit(event)
         return record
 

@@ -17,6 +17,8 @@ from traitlets.config import Config
 
 from .poll_limits import PollLimits
 
+from ..protocol import CLUSTER_FIELDS, TRANSPORTS
+
 NODE_ENV_VAR = "JUPYTERLAB_HPC_NODE"
 
 
@@ -27,9 +29,8 @@ class HpcConfig(PollLimits):
         Dict(),
         default_value=[{"name": "local", "transport": "local"}],
         help=(
-            "Clusters to manage. Each entry is passed to the companion as is: keys name, "
-            "transport ('local' or 'ssh'), host, port, user, identityFile, knownHostsFile, "
-            "slurmBinDir, env."
+            "Clusters to manage. Each entry is passed to the companion as is (protocol/clusters.ts): "
+            f"keys {', '.join(CLUSTER_FIELDS)}; transport one of {', '.join(TRANSPORTS)}."
         ),
     ).tag(config=True)
 

@@ -1,20 +1,12 @@
 import { userInfo } from 'node:os';
+import type { ClusterStatus } from '../../protocol/clusters';
 import { ClusterConfig } from './config';
 import { QueuePoller, createQueuePoller } from './poller';
 import { CommandRunner } from './runners/types';
 import { SlurmAdapter, createSlurmAdapter } from './slurm/adapter';
-import { Partition } from './slurm/sinfo';
 import { cached } from './util/cached';
 
-export interface ClusterStatus {
-  name: string;
-  transport: string;
-  status: 'ok' | 'error';
-  /** Slurm's (or the transport's) own message when status is 'error'. */
-  error?: string;
-  partitions: Partition[];
-  updatedAt: string;
-}
+export type { ClusterStatus };
 
 export interface Cluster {
   readonly config: ClusterConfig;

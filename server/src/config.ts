@@ -1,25 +1,9 @@
 import Ajv, { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { PollLimits, pollLimitsSchema } from './poll-limits';
+import { CLUSTER_SCHEMA, ClusterConfig } from '../../protocol/clusters';
 
-/** One configured cluster, as an admin or a user writes it. */
-export interface ClusterConfig {
-  name: string;
-  transport: 'local' | 'ssh' | 'openssh';
-  host?: string;
-  port?: number;
-  user?: string;
-  identityFile?: string;
-  knownHostsFile?: string;
-  /** openssh transport only: extra `-o Key=Value` options (e.g. ProxyJump=gateway). */
-  sshOptions?: string[];
-  /** Directory holding sbatch, squeue, ... on that cluster. */
-  slurmBinDir?: string;
-  /** Extra environment for every Slurm command (e.g. SLURM_CONF). */
-  env?: Record<string, string>;
-  /** One row per array task instead of squeue's collapsed "12_[3-9]" (default false). */
-  expandArrays?: boolean;
-}
+export type { ClusterConfig };
 
 export interface CompanionConfig {
   clusters: ClusterConfig[];
@@ -30,29 +14,10 @@ export interface CompanionConfig {
   limits: PollLimits;
 }
 
+/** protocol/clusters.ts's schema, with the default transport filled in (ajv's useDefaults). */
 export const clusterSchema = {
-  type: 'object',
-  required: ['name'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' },
-    transport: { enum: ['local', 'ssh', 'openssh'], default: 'local' },
-    host: { type: 'string', pattern: '^[A-Za-z0-9_\\[][A-Za-z0-9_.:\\[\\]-]{0,252}$' },
-    port: { type: 'integer', minimum: 1, maximum: 65535 },
-    user: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$' },
-    identityFile: { type: 'string', minLength: 1 },
-    knownHostsFile: { type: 'string', minLength: 1 },
-    sshOptions: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*=[^\\s]+$' } },
-    slurmBinDir: { type: 'string', minLength: 1 },
-    expandArrays: { type: 'boolean' },
-    env: {
-      type: 'object',
-      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-      additionalProperties: { type: 'string' }
-    }
-  },
-  if: { properties: { transport: { enum: ['ssh', 'openssh'] } }, required: ['transport'] },
-  then: { required: ['host'] }
+  ...CLUSTER_SCHEMA,
+  properties: { ...CLUSTER_SCHEMA.properties, transport: { ...CLUSTER_SCHEMA.properties.transport, default: 'local' } }
 } as const;
 
 export const clusterListSchema = { type: 'array', items: clusterSchema } as const;

@@ -9,7 +9,7 @@
  * client variable when no cell is running.
  *
  * Kernel → Lab: `hello`, `job-submitted`, `set-started`, `set-connected`,
- * `error` (see the event types below). Lab → kernel: `connect-set`, `ping`.
+ * `error`; Lab → kernel: `connect-set`, `ping` (protocol/comm.ts).
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ISessionContext, IWidgetTracker } from '@jupyterlab/apputils';
@@ -18,7 +18,15 @@ import { UUID } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 
-import { asEvent, COMM_TARGET, HpcKernelEvent, ISetConnectedEvent } from './messages';
+import {
+  asKernelEvent,
+  COMM_TARGET,
+  ConnectSetMessage,
+  KERNEL_EVENTS,
+  KernelEvent,
+  LAB_MESSAGES,
+  SetConnectedEvent
+} from '../../protocol/comm';
 
 export interface IKernelWidget extends Widget {
   readonly sessionContext: ISessionContext;
@@ -28,7 +36,7 @@ export interface IKernelWidget extends Widget {
  * An event from a kernel, with the widgets (notebooks) using that kernel.
  */
 export interface IHpcKernelEventArgs<W extends IKernelWidget = IKernelWidget> {
-  event: HpcKernelEvent;
+  event: KernelEvent;
   kernel: Kernel.IKernelConnection;
   widgets: ReadonlyArray<W>;
 }
@@ -54,7 +62,7 @@ const CONNECT_TIMEOUT_MS = 300_000;
 const LOAD_CODE = '%load_ext jupyterlab_hpc';
 
 interface IPending {
-  resolve: (event: ISetConnectedEvent) => void;
+  resolve: (event: SetConnectedEvent) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -123,7 +131,7 @@ export class HpcKernelComms<W extends IKernelWidget = IKernelWidget> {
    * variable; rejects with the kernel's one-line message, or when it does not
    * answer within `timeoutMs`.
    */
-  async connectSet(widget: W, setId: string, options: IConnectSetOptions = {}): Promise<ISetConnectedEvent> {
+  async connectSet(widget: W, setId: string, options: IConnectSetOptions = {}): Promise<SetConnectedEvent> {
     const kernel = widget.sessionContext.session?.kernel;
     if (!kernel) {
       throw new Error('This notebook has no kernel.');
@@ -131,7 +139,7 @@ export class HpcKernelComms<W extends IKernelWidget = IKernelWidget> {
     const link = this._attach(kernel, widget);
     const comm = await this._ensureComm(link, options.loadExtension ?? true);
     const requestId = UUID.uuid4();
-    const answer = new Promise<ISetConnectedEvent>((resolve, reject) => {
+    const answer = new Promise<SetConnectedEvent>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
       const timer = setTimeout(() => {
         this._pending.delete(requestId);
@@ -139,7 +147,7 @@ export class HpcKernelComms<W extends IKernelWidget = IKernelWidget> {
       }, timeoutMs);
       this._pending.set(requestId, { resolve, reject, timer });
     });
-    const data: { [key: string]: string } = { type: 'connect-set', setId, requestId };
+    const data: ConnectSetMessage = { type: LAB_MESSAGES.connectSet, setId, requestId };
     if (options.variable) {
       data.variable = options.variable;
     }
@@ -251,7 +259,7 @@ export class HpcKernelComms<W extends IKernelWidget = IKernelWidget> {
       if (info.target_name === COMM_TARGET && !link.kernel.hasComm(commId)) {
         const comm = link.kernel.createComm(COMM_TARGET, commId);
         this._adoptComm(link, comm);
-        comm.send({ type: 'ping' }); // the kernel answers with a hello
+        comm.send({ type: LAB_MESSAGES.ping }); // the kernel answers with a hello
       }
     }
   }
@@ -297,16 +305,16 @@ export class HpcKernelComms<W extends IKernelWidget = IKernelWidget> {
   }
 
   private _onData(link: KernelLink<W>, data: unknown): void {
-    const event = asEvent(data);
+    const event = asKernelEvent(data);
     if (!event) {
       return;
     }
-    if ((event.type === 'set-connected' || event.type === 'error') && event.requestId) {
+    if ((event.type === KERNEL_EVENTS.setConnected || event.type === KERNEL_EVENTS.error) && event.requestId) {
       const pending = this._pending.get(event.requestId);
       if (pending) {
         this._pending.delete(event.requestId);
         clearTimeout(pending.timer);
-        if (event.type === 'set-connected') {
+        if (event.type === KERNEL_EVENTS.setConnected) {
           pending.resolve(event);
         } else {
           pending.reject(new Error(event.message));

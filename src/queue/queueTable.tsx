@@ -39,6 +39,17 @@ const COLUMNS: ReadonlyArray<IColumn> = QUEUE_TABLE_COLUMNS.map(({ key, label })
   value: key === 'reason' ? shownReason : job => job[key]
 }));
 
+/**
+ * The rows' grid (`style/queue.css` reads it from `--jp-Hpc-jobColumns`): one track per
+ * column, as protocol/jobs.ts sizes it, and the table never narrower than their sum.
+ */
+const GRID_STYLE = {
+  '--jp-Hpc-jobColumns': QUEUE_TABLE_COLUMNS.map(c => (c.grow ? `minmax(${c.minEm}em, 2fr)` : `${c.minEm}em`)).join(
+    ' '
+  ),
+  minWidth: `${QUEUE_TABLE_COLUMNS.reduce((sum, c) => sum + c.minEm, 0)}em`
+} as React.CSSProperties;
+
 export interface IQueueTableProps {
   rows: ReadonlyArray<IQueueJob>;
   selected: ReadonlySet<string>;
@@ -238,7 +249,7 @@ export function QueueTable(props: IQueueTableProps): JSX.Element {
       aria-activedescendant={cursorShown && cursor !== null ? rowDomId(idPrefix, cursor) : undefined}
       onKeyDown={onKeyDown}
     >
-      <div className="jp-Hpc-jobRows" style={{ height: virtualizer.getTotalSize() }}>
+      <div className="jp-Hpc-jobRows" style={{ ...GRID_STYLE, height: virtualizer.getTotalSize() }}>
         <HeaderRow sort={props.sort} trans={props.trans} onSort={props.onSort} />
         {items.map(item => {
           const job = rows[item.index];

@@ -3,6 +3,7 @@
  * cheap enough to run on each keystroke, and what the companion is sent.
  * The companion checks every value again when it renders.
  */
+import { checkValue as checkParameterValue, Parameter } from '../../protocol/templates';
 import { IJobTemplate, ITemplateParameter, templateFile } from './api';
 
 /**
@@ -16,17 +17,8 @@ export type FormValue = string | boolean;
 export type FormValues = { readonly [name: string]: FormValue };
 
 /**
- * The companion's default `maxLength` of text parameters.
- */
-const DEFAULT_MAX_LENGTH = 1024;
-
-/**
- * The number syntax the companion accepts (no hex, no `Infinity`).
- */
-const NUMBER = /^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$/;
-
-/**
- * Why a form value does not fit its parameter, or `null`.
+ * Why a form value does not fit its parameter, or `null`: protocol/templates.ts's check, the
+ * companion's own. A pattern this browser cannot compile is left to the companion.
  */
 export function checkValue(p: ITemplateParameter, value: FormValue | undefined): string | null {
   if (p.type === 'boolean') {
@@ -36,57 +28,11 @@ export function checkValue(p: ITemplateParameter, value: FormValue | undefined):
   if (text === '' && p.default === undefined) {
     return 'is required';
   }
-  switch (p.type) {
-    case 'integer':
-    case 'number':
-      return checkNumber(p, text);
-    case 'enum':
-      return (p.choices ?? []).includes(text) ? null : 'pick one of the choices';
-    default:
-      return checkText(p, text);
-  }
-}
-
-function checkNumber(p: ITemplateParameter, text: string): string | null {
-  const n = Number(text);
-  if (!NUMBER.test(text) || (p.type === 'integer' && !Number.isSafeInteger(n))) {
-    return p.type === 'integer' ? 'must be an integer' : 'must be a number';
-  }
-  if (p.minimum !== undefined && n < p.minimum) {
-    return `must be ≥ ${p.minimum}`;
-  }
-  if (p.maximum !== undefined && n > p.maximum) {
-    return `must be ≤ ${p.maximum}`;
-  }
-  return null;
-}
-
-function checkText(p: ITemplateParameter, text: string): string | null {
-  const max = p.maxLength ?? DEFAULT_MAX_LENGTH;
-  if (text.length > max) {
-    return `is ${text.length} characters long; at most ${max} are allowed`;
-  }
-  if (text.includes('\n') && !(p.type === 'string' && p.multiline)) {
-    return 'must be one line';
-  }
-  if (p.type === 'path' && text.startsWith('-')) {
-    return 'a path must not start with "-" (write ./-name)';
-  }
-  if (p.pattern !== undefined && !fullMatch(p.pattern, text)) {
-    return `must match ${p.pattern}`;
-  }
-  return null;
-}
-
-/**
- * A template's `pattern` must match the whole value. A pattern this
- * browser cannot compile is left to the companion.
- */
-function fullMatch(pattern: string, value: string): boolean {
   try {
-    return new RegExp(`^(?:${pattern})$`, 'u').test(value);
+    const checked = checkParameterValue(p as Parameter, text);
+    return 'error' in checked ? checked.error : null;
   } catch {
-    return true;
+    return null;
   }
 }
 

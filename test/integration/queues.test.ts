@@ -1,7 +1,8 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRecords } from '../../protocol/records';
+import { JOB_FIELDS, NONE_VALUES } from '../../protocol/jobs';
+import { decodeRecords, FIELD_SEP } from '../../protocol/records';
 import { Served, body } from '../helpers/http';
 import { TestCompanion, WsClient, localCluster, remoteCluster, startCompanion, waitUntil } from '../helpers/companion';
 import { localConf, remoteConf, slurm, squeueState, submitLocal, submitRemote } from '../helpers/slurm';
@@ -95,6 +96,39 @@ describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
       expect(
         active.rows.every(r => !['COMPLETED', 'CANCELLED', 'FAILED'].includes(field(active.fields, r, 'state')))
       ).toBe(true);
+    } finally {
+      await act(c.served, 'local', 'cancel', [id]);
+    }
+  });
+
+  it("brings every field of protocol/jobs.ts, as the cluster's own squeue prints it for a real job", async () => {
+    const id = submitLocal([
+      '--hold',
+      '-J',
+      'hpc-test-fields',
+      '--qos=normal',
+      '--comment',
+      'every field',
+      '--wrap',
+      'true'
+    ]);
+    try {
+      const q = await waitUntil(
+        async () => {
+          const r = await jobs(c.served, 'local');
+          return r.rows.some(row => field(r.fields, row, 'id') === id) ? r : undefined;
+        },
+        10_000,
+        `job ${id} in the API`
+      );
+      expect(q.fields).toEqual(JOB_FIELDS.map(f => f.name));
+      const row = q.rows.find(r => field(q.fields, r, 'id') === id)!;
+      const format = JOB_FIELDS.map(f => f.spec).join(FIELD_SEP);
+      const raw = slurm(localConf(), ['squeue', '--noheader', `--jobs=${id}`, '-o', format]).replace(/\n$/, '');
+      const none: readonly string[] = NONE_VALUES;
+      const expected = raw.split(FIELD_SEP).map(value => (none.includes(value) ? '' : value));
+      // one by one, so that a failure names the field (qos: '' here, the fixture has no accounting)
+      JOB_FIELDS.forEach((f, i) => expect([f.name, row[i]]).toEqual([f.name, expected[i]]));
     } finally {
       await act(c.served, 'local', 'cancel', [id]);
     }

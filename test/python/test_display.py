@@ -67,3 +67,20 @@ def test_set_table_escapes_too() -> None:
     page = sets._repr_mimebundle_()["text/html"]
     assert "<script>" not in page and "&lt;script&gt;" in page and "\n" not in page
     assert len(sets.text().split("\n")) == 3
+
+
+def test_every_field_protocol_places_in_squeue_tables_is_shown_with_its_value() -> None:
+    """A field protocol/jobs.ts gives a notebookColumn shows in %squeue's text and HTML tables
+    (read from protocol.json: no list of columns here or in display.py)."""
+    from jupyterlab_hpc.protocol import JOB_FIELDS
+
+    shown = [f for f in JOB_FIELDS if f.get("notebookColumn") is not None]
+    assert len(shown) > 5
+    job = {f["name"]: f"v-{f['name']}" for f in JOB_FIELDS}
+    jobs = JobList([cast(JobRecords, Answer([job]))], {"cluster": "local"}, [{"name": "local", "status": "ok"}])
+    header, row = jobs.text().splitlines()[1:3]
+    html = jobs._repr_mimebundle_()["text/html"]
+    for f in shown:
+        assert f["header"] in header.split(), f["name"]
+        assert f"v-{f['name']}" in row.split(), f["name"]
+        assert f"<th>{f['header']}</th>" in html and f"<td>v-{f['name']}</td>" in html, f["name"]

@@ -35,7 +35,8 @@ export function fakeJobRow(n: number, overrides: { [field: string]: string } = {
     comment: '',
     ...overrides
   };
-  return FIELDS.map(field => job[field]);
+  // a field this made-up queue does not fill (one added to protocol/jobs.ts since) is empty, as Slurm's '(null)'
+  return FIELDS.map(field => job[field] ?? '');
 }
 
 /** The clusters API's answer: `local` with a default `debug` and a `batch` partition. */

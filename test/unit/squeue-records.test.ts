@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Job, recordFields, splitRecords, squeueFormat, toJob } from '../../server/src/slurm/squeue';
+import {
+  Job,
+  TRUSTED_FIELD_COUNT,
+  recordFields,
+  splitRecords,
+  squeueFormat,
+  toJob
+} from '../../server/src/slurm/squeue';
 import { newNonce, readSqueueRecords } from '../../server/src/slurm/squeue-records';
 
 // Real output of the fixture's squeue with the companion's format: capture-squeue-hostile.sh
@@ -13,6 +20,11 @@ const jobsOf = (text: string): Job[] => splitRecords(text).map(r => toJob(record
 
 describe('squeue records bounded by a secret', () => {
   it('the captures were printed with the format the companion sends', () => {
+    // After a change of protocol/jobs.ts: HPC_WRITE_FORMAT=1 npx jest test/unit/squeue-records.test.ts
+    // writes the new format, then capture-squeue-hostile.sh captures with it.
+    if (process.env.HPC_WRITE_FORMAT) {
+      writeFileSync(join(__dirname, '../fixtures/slurm/squeue-nonce-format.txt'), squeueFormat(NONCE));
+    }
     expect(fixture('squeue-nonce-format.txt')).toBe(squeueFormat(NONCE));
   });
 
@@ -20,8 +32,8 @@ describe('squeue records bounded by a secret', () => {
     const read = readSqueueRecords(clean, NONCE);
     expect(read).toEqual({ text: clean.replaceAll(NONCE, ''), refused: [] });
     expect(jobsOf(read.text).map(j => [j.id, j.user, j.name])).toEqual([
-      ['43_[0-2]', 'root', 'own-array'],
-      ['42', 'root', 'own-plain']
+      ['16_[0-2]', 'root', 'own-array'],
+      ['15', 'root', 'own-plain']
     ]);
     expect(readSqueueRecords('', NONCE)).toEqual({ text: '', refused: [] });
   });
@@ -32,18 +44,18 @@ describe('squeue records bounded by a secret', () => {
     expect(text).not.toContain(NONCE);
     const jobs = jobsOf(text);
     // exactly the real jobs: the comment that imitates a record is not one
-    expect(jobs.map(j => j.id)).toEqual(['48', '47', '46', '45', '44', '43_[0-2]', '42']);
-    expect(jobs.filter(j => j.user === 'root').map(j => j.id)).toEqual(['43_[0-2]', '42']);
+    expect(jobs.map(j => j.id)).toEqual(['21', '20', '19', '18', '17', '16_[0-2]', '15']);
+    expect(jobs.filter(j => j.user === 'root').map(j => j.id)).toEqual(['16_[0-2]', '15']);
     const byId = new Map(jobs.map(j => [j.id, j]));
-    expect(byId.get('44')).toMatchObject({ user: 'hpcuser', name: 'sep␟in␞name', state: 'PENDING' });
-    expect(byId.get('45')).toMatchObject({ name: 'two\nlines', comment: 'say "hi" <script>alert(1)</script>' });
-    expect(byId.get('46')).toMatchObject({ account: 'ac␟c', name: 'acct', comment: '' });
-    const forged = byId.get('47')!;
+    expect(byId.get('17')).toMatchObject({ user: 'hpcuser', name: 'sep␟in␞name', state: 'PENDING' });
+    expect(byId.get('18')).toMatchObject({ name: 'two\nlines', comment: 'say "hi" <script>alert(1)</script>' });
+    expect(byId.get('19')).toMatchObject({ account: 'ac␟c', name: 'acct', comment: '' });
+    const forged = byId.get('20')!;
     expect(forged).toMatchObject({ user: 'hpcuser', name: 'forger', reason: 'JobHeldUser' });
     expect(forged.comment).toMatch(/^x␞\n424242␟424242␟␟␟root␟batch␟RUNNING␟.*␟forged␟hpcset:abc␞$/);
     // Slurm takes at most 1024 bytes of a name or a comment (sbatch refuses 10 kB)
     const long = `${'L'.repeat(500)}␟${'M'.repeat(500)}␞<script>`;
-    expect(byId.get('48')).toMatchObject({ name: long, comment: long });
+    expect(byId.get('21')).toMatchObject({ name: long, comment: long });
   });
 
   it('refuses a record that does not fit alone, and reads every other one', () => {
@@ -53,8 +65,9 @@ describe('squeue records bounded by a secret', () => {
       '\x1fde\x1fbug\x1fPENDING\x1fJobHeldUser\x1f0:00'
     );
     const { text, refused } = readSqueueRecords(broken, NONCE);
-    expect(refused).toEqual([{ id: '48', why: "17 fields before the job's own text, expected 16" }]);
-    expect(jobsOf(text).map(j => j.id)).toEqual(['47', '46', '45', '44', '43_[0-2]', '42']);
+    const why = `${TRUSTED_FIELD_COUNT + 1} fields before the job's own text, expected ${TRUSTED_FIELD_COUNT}`;
+    expect(refused).toEqual([{ id: '21', why }]);
+    expect(jobsOf(text).map(j => j.id)).toEqual(['20', '19', '18', '17', '16_[0-2]', '15']);
   });
 
   it('throws on output in another format (squeue ignored the format)', () => {

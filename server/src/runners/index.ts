@@ -36,8 +36,8 @@ function sshTarget(cluster: ClusterConfig): SshTarget {
 function unavailableRunner(cluster: ClusterConfig, why: string): CommandRunner {
   return {
     label: cluster.name,
-    run: () => Promise.reject(new TransportError(why, cluster.transport)),
-    readFile: () => Promise.reject(new TransportError(why, cluster.transport)),
+    run: () => Promise.reject(new TransportError(why, cluster.transport ?? 'local')),
+    readFile: () => Promise.reject(new TransportError(why, cluster.transport ?? 'local')),
     close: async () => undefined
   };
 }

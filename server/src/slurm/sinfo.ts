@@ -1,22 +1,7 @@
+import type { NodeCounts, Partition } from '../../../protocol/clusters';
 import { delimitedFormat, splitRows } from './fields';
 
-export interface NodeCounts {
-  total: number;
-  idle: number;
-  allocated: number;
-  mixed: number;
-  down: number;
-  other: number;
-}
-
-export interface Partition {
-  name: string;
-  /** The cluster's default partition (sinfo marks it with '*'). */
-  default: boolean;
-  /** 'up', 'down', 'drain' or 'inact'. */
-  available: string;
-  nodes: NodeCounts;
-}
+export type { NodeCounts, Partition };
 
 // partition (with '*' on the default), availability, node count, extended state
 const SPECIFIERS = ['%P', '%a', '%D', '%T'];

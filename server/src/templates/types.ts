@@ -9,55 +9,16 @@ export type TemplateKind = 'batch' | 'dask' | 'ipyparallel' | 'custom';
 /** Where a template comes from: the centre's directories (read-only) or the user's own. */
 export type TemplateSource = 'centre' | 'personal';
 
-interface ParameterBase {
-  title?: string;
-  description?: string;
-  /** Substituted without shell quoting: centre templates only. */
-  raw?: boolean;
-}
-
-export interface StringParameter extends ParameterBase {
-  type: 'string';
-  default?: string;
-  maxLength?: number;
-  pattern?: string;
-  multiline?: boolean;
-}
-
-export interface PathParameter extends ParameterBase {
-  type: 'path';
-  default?: string;
-  maxLength?: number;
-  pattern?: string;
-}
-
-export interface IntegerParameter extends ParameterBase {
-  type: 'integer';
-  default?: number;
-  minimum?: number;
-  maximum?: number;
-}
-
-export interface NumberParameter extends ParameterBase {
-  type: 'number';
-  default?: number;
-  minimum?: number;
-  maximum?: number;
-}
-
-export interface EnumParameter extends ParameterBase {
-  type: 'enum';
-  default?: string;
-  choices: string[];
-}
-
-export interface BooleanParameter extends ParameterBase {
-  type: 'boolean';
-  default?: boolean;
-}
-
-export type Parameter =
-  StringParameter | PathParameter | IntegerParameter | NumberParameter | EnumParameter | BooleanParameter;
+export type {
+  BooleanParameter,
+  EnumParameter,
+  IntegerParameter,
+  NumberParameter,
+  Parameter,
+  PathParameter,
+  StringParameter
+} from '../../../protocol/templates';
+import type { Parameter } from '../../../protocol/templates';
 
 export const RESOURCE_NAMES = [
   'nodes',

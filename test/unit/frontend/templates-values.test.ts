@@ -16,7 +16,7 @@ describe('template form values', () => {
     expect(values).not.toHaveProperty('gone');
   });
 
-  it('names what is wrong with each value, in the words the form shows', () => {
+  it("names what is wrong with each value, in the companion's own words (protocol/templates.ts)", () => {
     const values = {
       ...initialValues(template),
       cpus: '9',
@@ -29,8 +29,8 @@ describe('template form values', () => {
       outdir: 'is required',
       cpus: 'must be ≤ 4',
       count: 'must be an integer',
-      choice: 'pick one of the choices',
-      text: 'must be one line',
+      choice: `must be one of: ${template.parameters.choice.choices!.map(c => JSON.stringify(c)).join(', ')}`,
+      text: 'must be one line (no newline or control characters)',
       file: 'a path must not start with "-" (write ./-name)'
     });
     expect(checkValues(template, { ...initialValues(template), outdir: 'out' })).toEqual({});

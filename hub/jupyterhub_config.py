@@ -46,7 +46,7 @@ if os.environ.get("HPC_HUB_SPAWNER", "local") == "slurm":
     c.JupyterHub.spawner_class = "batchspawner.SlurmSpawner"
     # The Hub runs as root: runuser (util-linux) submits, queries and cancels as the user. A Hub
     # that runs unprivileged keeps batchspawner's default `sudo -E -u {username}` and a sudoers rule.
-    c.SlurmSpawner.exec_prefix = "runuser -u {username} --"
+    c.SlurmSpawner.exec_prefix = "/usr/sbin/runuser -u {username} --"
     c.SlurmSpawner.batchspawner_singleuser_cmd = f"{prefix}/bin/batchspawner-singleuser"
     c.SlurmSpawner.req_partition = "batch"
     c.SlurmSpawner.req_runtime = "01:00:00"

@@ -59,6 +59,16 @@ class HpcConfig(Configurable):
         "Default: the two examples shipped with the package.",
     ).tag(config=True)
 
+    stop_sets_with_server = Bool(
+        help="Stop the user's running Dask/IPyParallel sets when the Jupyter server ends (JupyterHub "
+        "stopped it, or its Slurm job ended), so that no allocation runs on unseen. Default: true for "
+        "a server JupyterHub started, false otherwise (a personal Lab's sets outlive a restart).",
+    ).tag(config=True)
+
+    @default("stop_sets_with_server")
+    def _default_stop_sets_with_server(self) -> bool:
+        return bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
+
     @default("template_dirs")
     def _default_template_dirs(self) -> list[str]:
         return [str(d) for d in _shipped_template_dirs()]
@@ -69,6 +79,7 @@ class HpcConfig(Configurable):
             "clusters": [dict(c) for c in self.clusters],
             "pollInterval": self.poll_interval,
             "templateDirs": list(self.template_dirs),
+            "stopSetsOnExit": self.stop_sets_with_server,
         }
 
 

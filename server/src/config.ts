@@ -25,6 +25,11 @@ export interface CompanionConfig {
   /** Seconds between polls of a cluster that someone watches. */
   pollInterval: number;
   templateDirs: string[];
+  /**
+   * Stop every running set when the Jupyter server that started the companion
+   * ends (JupyterHub stopped it, its Slurm job ended), not when it was only idle.
+   */
+  stopSetsOnExit: boolean;
 }
 
 export const clusterSchema = {
@@ -60,7 +65,8 @@ const configSchema = {
   properties: {
     clusters: clusterListSchema,
     pollInterval: { type: 'number', minimum: 0.5, default: 5 },
-    templateDirs: { type: 'array', items: { type: 'string' }, default: [] }
+    templateDirs: { type: 'array', items: { type: 'string' }, default: [] },
+    stopSetsOnExit: { type: 'boolean', default: false }
   }
 } as const;
 
@@ -85,7 +91,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): CompanionCo
   return {
     clusters: clusters.length ? clusters : DEFAULT_CLUSTERS,
     pollInterval: data.pollInterval as number,
-    templateDirs: data.templateDirs as string[]
+    templateDirs: data.templateDirs as string[],
+    stopSetsOnExit: data.stopSetsOnExit as boolean
   };
 }
 

@@ -2,7 +2,12 @@ import { DEFAULT_CLUSTERS, parseClusterList, parseConfig } from '../../server/sr
 
 describe('companion configuration', () => {
   it('defaults to the local cluster', () => {
-    expect(parseConfig({})).toEqual({ clusters: DEFAULT_CLUSTERS, pollInterval: 5, templateDirs: [] });
+    expect(parseConfig({})).toEqual({
+      clusters: DEFAULT_CLUSTERS,
+      pollInterval: 5,
+      templateDirs: [],
+      stopSetsOnExit: false
+    });
   });
 
   it('accepts local and ssh clusters', () => {

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from jupyterlab_hpc import _jupyter_labextension_paths, _jupyter_server_extension_points
 from traitlets.config import Config
 
+from jupyterlab_hpc import _jupyter_labextension_paths, _jupyter_server_extension_points
 from jupyterlab_hpc.shared.config import HpcConfig, load_hpc_config
 
 

@@ -103,7 +103,7 @@ test('alice under /user/alice/: centre and own clusters, a centre template job, 
   const bobContext = await browser.newContext();
   const bob = await userPage(bobContext, 'bob');
   const bobJob = (
-    await runCommand('runuser', [
+    await runCommand('/usr/sbin/runuser', [
       '-u',
       'bob',
       '--',

@@ -5,10 +5,14 @@
  * companion and no set job behind.
  */
 import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { expect, test } from '@playwright/test';
 import { newNotebook, openHpcSidebar, runCell, runCommand } from './helpers';
 import {
   companionPids,
+  homeOf,
   hubLogin,
   IStartedHub,
   openUserLab,
@@ -100,6 +104,16 @@ test('alice’s Lab runs as a Slurm job: sidebar, %sbatch and a Dask set from in
   expect(setJobs.length).toBeGreaterThan(0);
   jobs.push(...setJobs);
   expect(await companionPids('alice')).toHaveLength(1);
+  // Its runtime dir and connection file are alice's own, inside her home, private.
+  const runtime = path.join(homeOf('alice'), '.local', 'share', 'jupyter', 'runtime');
+  const connection = path.join(runtime, `jupyterlab-hpc-${os.hostname()}.json`);
+  for (const [file, mode] of [
+    [runtime, 0o700],
+    [connection, 0o600]
+  ] as const) {
+    const info = fs.statSync(file);
+    expect([info.uid, info.mode & 0o777], file).toEqual([fs.statSync(homeOf('alice')).uid, mode]);
+  }
 
   // "Stop My Server" on the Hub's home page: the server job, her companion and the set's jobs end.
   await stopServerFromHub(page, hub!);

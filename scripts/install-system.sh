@@ -4,7 +4,8 @@
 # and returns at once (no apt-get update, no network). Run as root.
 set -euo pipefail
 
-PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps openssl)
+# python3-venv: the shared JupyterHub environment is made from the system Python (scripts/hub-env.sh)
+PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps openssl python3-venv)
 
 log() { echo "[install-system] $*" >&2; }
 

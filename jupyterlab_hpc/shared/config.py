@@ -61,6 +61,16 @@ class HpcConfig(PollLimits):
         "Default: the two examples shipped with the package.",
     ).tag(config=True)
 
+    stop_sets_with_server = Bool(
+        help="Stop the user's running Dask/IPyParallel sets when the Jupyter server ends (JupyterHub "
+        "stopped it, or its Slurm job ended), so that no allocation runs on unseen. Default: true for "
+        "a server JupyterHub started, false otherwise (a personal Lab's sets outlive a restart).",
+    ).tag(config=True)
+
+    @default("stop_sets_with_server")
+    def _default_stop_sets_with_server(self) -> bool:
+        return bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
+
     @default("template_dirs")
     def _default_template_dirs(self) -> list[str]:
         return [str(d) for d in _shipped_template_dirs()]
@@ -72,6 +82,7 @@ class HpcConfig(PollLimits):
             "pollInterval": self.poll_interval,
             "templateDirs": list(self.template_dirs),
             "limits": self.limits_config(),
+            "stopSetsOnExit": self.stop_sets_with_server,
         }
 
 

@@ -20,6 +20,9 @@ CTLD_ONLY_CLUSTERS=(scale)
 ADDR=127.0.0.1
 SSH_PORT=2222
 SSH_USER=hpcuser
+# the people of the JupyterHub tests (scripts/hub.sh, test/ui/hub*.spec.ts): real Unix users
+# with private homes, who submit to both clusters like anyone on a login node
+HUB_USERS=(alice bob)
 SSH_DIR=$FIXTURE_DIR/ssh
 SSH_KEY=$SSH_DIR/${SSH_USER}_ed25519
 SSH_HOST_KEY=$SSH_DIR/ssh_host_ed25519_key

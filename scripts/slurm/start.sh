@@ -5,8 +5,9 @@
 #     remote (slurmctld 127.0.0.1:6827, slurmd :6828)   same partitions
 #   a third, controller-only cluster for RPC counts (sdiag):
 #     scale  (slurmctld 127.0.0.1:6837, no slurmd: its jobs stay pending)
-#   and an sshd on 127.0.0.1:2222 for the key-only user hpcuser, whose commands get
-#   SLURM_CONF of the *remote* cluster.
+#   an sshd on 127.0.0.1:2222 for the key-only user hpcuser, whose commands get
+#   SLURM_CONF of the *remote* cluster; and the users alice and bob (private homes) for the
+#   JupyterHub tests.
 # Idempotent: daemons already running (pid file + command line) are left alone.
 # stdout: `export` lines for clients (eval "$(scripts/slurm/start.sh)"), also written to
 # $HPC_FIXTURE_DIR/env.sh. stderr: progress.
@@ -186,6 +187,22 @@ setup_sshd() {
     fi
 }
 
+# ensure_hub_users: alice and bob, each with a private (0700) home; Slurm needs nothing more
+# (no accounting here). They log in through the Hub only: no password, no ssh key.
+ensure_hub_users() {
+    local u home
+    for u in "${HUB_USERS[@]}"; do
+        if ! id "$u" >/dev/null 2>&1; then
+            log "creating user $u"
+            useradd -m -s /bin/bash "$u"
+        fi
+        home=$(getent passwd "$u" | cut -d: -f6)
+        chmod 700 "$home"
+        runuser -u "$u" -- test -r "$(cluster_conf local)" ||
+            die "$u cannot read $(cluster_conf local): check the permissions of $FIXTURE_DIR"
+    done
+}
+
 export_line() { printf 'export %s=%q\n' "$1" "$2"; }
 
 write_env() {
@@ -216,6 +233,7 @@ main() {
     for c in "${CTLD_ONLY_CLUSTERS[@]}"; do start_ctld_only "$c"; done
     link_default_conf
     setup_sshd
+    ensure_hub_users
     write_env
     local ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
     log "fixture ready in ${ms} ms; source $FIXTURE_DIR/env.sh"

@@ -12,6 +12,11 @@ export interface CompanionConfig {
   templateDirs: string[];
   /** The admin's limits on polling (poll-limits.ts). */
   limits: PollLimits;
+  /**
+   * Stop every running set when the Jupyter server that started the companion
+   * ends (JupyterHub stopped it, its Slurm job ended), not when it was only idle.
+   */
+  stopSetsOnExit: boolean;
 }
 
 /** protocol/clusters.ts's schema, with the default transport filled in (ajv's useDefaults). */
@@ -29,7 +34,8 @@ const configSchema = {
     clusters: clusterListSchema,
     pollInterval: { type: 'number', minimum: 0.5, default: 5 },
     templateDirs: { type: 'array', items: { type: 'string' }, default: [] },
-    limits: pollLimitsSchema
+    limits: pollLimitsSchema,
+    stopSetsOnExit: { type: 'boolean', default: false }
   }
 } as const;
 
@@ -55,7 +61,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): CompanionCo
     clusters: clusters.length ? clusters : DEFAULT_CLUSTERS,
     pollInterval: data.pollInterval as number,
     templateDirs: data.templateDirs as string[],
-    limits: data.limits as PollLimits
+    limits: data.limits as PollLimits,
+    stopSetsOnExit: data.stopSetsOnExit as boolean
   };
 }
 

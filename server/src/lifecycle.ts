@@ -7,9 +7,12 @@ export interface LifecycleOptions {
   idleTimeoutMs: number;
   /** Something still needs the companion even without requests (e.g. an open WebSocket). */
   busy?: () => boolean;
-  onStop: (reason: string) => void;
+  /** `cause` tells a server that ended ('parent-gone') from a companion nobody used ('idle'). */
+  onStop: (reason: string, cause: StopCause) => void;
   checkEveryMs?: number;
 }
+
+export type StopCause = 'parent-gone' | 'idle' | 'signal';
 
 export interface Lifecycle {
   touch(): void;
@@ -29,13 +32,13 @@ export function watchLifecycle(options: LifecycleOptions): Lifecycle {
   let lastActivity = Date.now();
   const timer = setInterval(() => {
     if (options.parentPid && !isAlive(options.parentPid)) {
-      options.onStop(`parent process ${options.parentPid} is gone`);
+      options.onStop(`parent process ${options.parentPid} is gone`, 'parent-gone');
     } else if (
       options.idleTimeoutMs > 0 &&
       Date.now() - lastActivity > options.idleTimeoutMs &&
       !(options.busy?.() ?? false)
     ) {
-      options.onStop(`idle for ${Math.round(options.idleTimeoutMs / 1000)} s`);
+      options.onStop(`idle for ${Math.round(options.idleTimeoutMs / 1000)} s`, 'idle');
     }
   }, options.checkEveryMs ?? 2_000);
   timer.unref();

@@ -1,4 +1,5 @@
 import './util/memory'; // first: it sets V8 flags and drops the launcher's process-only environment
+import { dropEnclosingJobEnv } from './util/allocation-env';
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +8,14 @@ import { buildApp } from './app';
 import { createClusterRegistry } from './clusters';
 import { loadConfigFile } from './config';
 import { connectionFilePath, newToken, removeConnectionFile, writeConnectionFile } from './connection-file';
-import { watchLifecycle } from './lifecycle';
+import { StopCause, watchLifecycle } from './lifecycle';
 import { createPollControl } from './poll-limits';
 import { createRunner } from './runners';
 import { createSetManager } from './sets/manager';
 
 async function main(): Promise<void> {
+  // Inside a Slurm job (a batch-spawned Lab) the job's own SLURM_* must not reach the jobs we submit.
+  dropEnclosingJobEnv(process.env);
   const { values } = parseArgs({
     options: {
       'runtime-dir': { type: 'string' },
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     idleTimeoutMs: Number(values['idle-timeout']) * 1000,
     // an open sidebar (WebSocket) keeps the companion alive without requests
     busy: () => app.hub.connections > 0,
-    onStop: reason => void stop(reason)
+    onStop: (reason, cause) => void stop(reason, cause)
   });
   const app = buildApp({
     token,
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
     onActivity: () => lifecycle.touch()
   });
 
-  async function stop(reason: string): Promise<void> {
+  async function stop(reason: string, cause: StopCause): Promise<void> {
     if (stopping) {
       return;
     }
@@ -78,13 +81,18 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(0), 5_000);
     force.unref();
     await app.close().catch(() => undefined);
+    // The server ended (the Hub stopped it, its job ended): its sets would run on unseen.
+    if (config.stopSetsOnExit && cause !== 'idle') {
+      console.log('jupyterlab-hpc companion: stopping the sets of the server that ended');
+      await sets.stopAll().catch(() => undefined);
+    }
     await sets.dispose().catch(() => undefined);
     await registry.close().catch(() => undefined);
     process.exit(0);
   }
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGHUP', () => void stop('SIGHUP'));
+  process.on('SIGTERM', () => void stop('SIGTERM', 'signal'));
+  process.on('SIGINT', () => void stop('SIGINT', 'signal'));
+  process.on('SIGHUP', () => void stop('SIGHUP', 'signal'));
 
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from traitlets.config import Config
 
 from jupyterlab_hpc import _jupyter_labextension_paths, _jupyter_server_extension_points
 from jupyterlab_hpc.shared.config import HpcConfig, load_hpc_config
@@ -13,6 +14,7 @@ from jupyterlab_hpc.shared.config import HpcConfig, load_hpc_config
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JUPYTERLAB_HPC_NODE", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
     config = HpcConfig()
     assert config.clusters == [{"name": "local", "transport": "local"}]
     assert config.node == "node"
@@ -30,7 +32,15 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
             "allowAllUsers": True,
             "allUsersDisabledReason": "Your administrator has turned off the view of all users' jobs.",
         },
+        "stopSetsOnExit": False,
     }
+
+
+def test_sets_stop_with_a_server_jupyterhub_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Hub stops servers (culling, the user's Stop, the job's end): their sets end with them."""
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+    assert HpcConfig().companion_config()["stopSetsOnExit"] is True
+    assert HpcConfig(config=Config({"HpcConfig": {"stop_sets_with_server": False}})).stop_sets_with_server is False
 
 
 def test_load_from_config_files(tmp_path: Path) -> None:

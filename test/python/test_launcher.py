@@ -80,6 +80,7 @@ def test_start_writes_private_files_and_answers_with_token(make_launcher, runtim
         "pollInterval": 7.0,
         "templateDirs": [],
         "limits": config.limits_config(),
+        "stopSetsOnExit": False,
     }
     assert echo["argv"]["parent-pid"] == str(os.getpid())
     assert echo["argv"]["idle-timeout"] == "0"  # always passed: the companion's default is not 0

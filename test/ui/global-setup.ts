@@ -30,7 +30,7 @@ const HPC_CLUSTERS = [
   }
 ];
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -43,11 +43,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-function tail(file: string, lines = 40): string {
+export function tail(file: string, lines = 40): string {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
@@ -80,7 +80,7 @@ async function waitForServer(url: string, token: string, child: ChildProcess, lo
   throw new Error(`jupyter lab did not answer within ${STARTUP_TIMEOUT_MS / 1000}s:\n${tail(log)}`);
 }
 
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise(resolve => {
     if (child.exitCode !== null || child.signalCode !== null || !child.pid) {
       resolve();

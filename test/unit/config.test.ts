@@ -7,7 +7,8 @@ describe('companion configuration', () => {
       clusters: DEFAULT_CLUSTERS,
       pollInterval: 5,
       templateDirs: [],
-      limits: POLL_LIMIT_DEFAULTS
+      limits: POLL_LIMIT_DEFAULTS,
+      stopSetsOnExit: false
     });
   });
 

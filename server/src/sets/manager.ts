@@ -26,6 +26,8 @@ export interface SetManager {
   scale(id: string, workers: number): Promise<SetRecord>;
   /** Cancels every job of the set; the record is returned in 'stopping'. */
   stop(id: string): Promise<SetRecord>;
+  /** Cancels the jobs of every set still active (the server that owns them is ending). */
+  stopAll(): Promise<void>;
   /** Drops the record of an ended set and its set dir on the cluster (logs included). */
   forget(id: string): Promise<void>;
   connection(id: string): Promise<SetConnection>;
@@ -318,6 +320,10 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
     },
     scale,
     stop,
+    async stopAll() {
+      const active = table.all().filter(isActive);
+      await Promise.all(active.map(s => stop(s.record.id).catch(() => undefined)));
+    },
     forget,
     connection,
     refresh: () => refresher.refresh(),

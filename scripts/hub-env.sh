@@ -6,7 +6,7 @@
 #     constraints.txt) and the jupyterlab_hpc wheel that scripts/setup.sh built into dist/;
 #   - the centre's config in the environment's own etc/jupyter, read by every user's server:
 #     jupyter_server_config.json (clusters `local` and `remote`, the centre
-#     templates, sets stopped with the server) and jupyter_server_config.py (dashboard allowlist).
+#     templates, sets stopped with the server, poll limits) and jupyter_server_config.py (dashboard allowlist).
 # Needs the fixture's environment (source $HPC_FIXTURE_DIR/env.sh) for the clusters' slurm.conf.
 # Prints the prefix on stdout, progress on stderr. Run as root after scripts/setup.sh.
 set -euo pipefail
@@ -66,6 +66,9 @@ config = {
         ],
         "template_dirs": [templates],
         "stop_sets_with_server": True,
+        # the centre's admin limits (README "Poll limits"): users' settings cannot go below them
+        "min_poll_interval": 5.0,
+        "min_all_users_interval": 60.0,
     },
     "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
 }

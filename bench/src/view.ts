@@ -4,7 +4,7 @@ import { since } from './stats';
 
 /**
  * One open "view" of a queue, as the sidebar holds it: a WebSocket subscribed to a cluster
- * (all users' jobs), receiving the shared snapshot once and diffs after.
+ * (all users' jobs, or the user's own), receiving the shared snapshot once and diffs after.
  */
 export class View {
   diffs = 0;
@@ -33,15 +33,18 @@ export class View {
     });
   }
 
-  /** Subscribes; resolves when the whole snapshot arrived, with the time from the request. */
-  subscribe(cluster: string): Promise<{ ms: number; bytes: number }> {
+  /**
+   * Subscribes (to all users' jobs, or with `all` false to the "my jobs" view); resolves when the
+   * whole snapshot arrived, with the time from the request.
+   */
+  subscribe(cluster: string, all = true): Promise<{ ms: number; bytes: number }> {
     return new Promise(resolve => {
       const start = performance.now();
       this.onSnapshot = bytes => {
         this.onSnapshot = undefined;
         resolve({ ms: since(start), bytes });
       };
-      this.socket.send(JSON.stringify({ type: 'subscribe', cluster, all: true }));
+      this.socket.send(JSON.stringify({ type: 'subscribe', cluster, all }));
     });
   }
 

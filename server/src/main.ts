@@ -1,4 +1,5 @@
-import './util/memory'; // first: it sets V8 flags and drops the launcher's process-only environment
+// first: it sets V8 flags and drops the launcher's process-only environment
+import { collectAfterStart } from './util/memory';
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     started: new Date().toISOString()
   });
   console.log(`jupyterlab-hpc companion ${process.pid} listening on 127.0.0.1:${address.port}`);
+  collectAfterStart();
 }
 
 main().catch(e => {

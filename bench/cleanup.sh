@@ -25,4 +25,6 @@ for user in $users; do
     userdel "$user" 2>/dev/null || { sleep 1; userdel "$user" 2>/dev/null; }
     getent passwd "$user" >/dev/null && echo "bench: could not remove user $user" >&2
 done
+# the users' homes (bench/src/centre.ts)
+rm -rf "${TMPDIR:-/tmp}"/hpc-bench-centre-*
 true

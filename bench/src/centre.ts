@@ -1,3 +1,5 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Companion } from './companion';
 import { BenchContext, benchCluster } from './context';
@@ -133,7 +135,9 @@ export async function measureCentre(
   queue: { size: number; shape: string },
   intervalS = CENTRE_INTERVAL_S
 ): Promise<CentreResult> {
-  const dir = join(ctx.scratch, 'centre');
+  // the users' homes where they can reach them: --out may be a private dir (the smoke test's mkdtemp)
+  const dir = mkdtempSync(join(tmpdir(), 'hpc-bench-centre-'));
+  chmodSync(dir, 0o755);
   ctx.log(`  creating ${userCount} users with ${JOBS_PER_USER} held jobs each`);
   const users: BenchUser[] = await createBenchUsers(userCount, dir);
   await submitUserJobs(users, JOBS_PER_USER, ctx.benchConf);
@@ -174,5 +178,6 @@ export async function measureCentre(
     };
   } finally {
     await Promise.all(companions.map(c => c.stop()));
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,9 +2,14 @@
 # The jupyterlab-hpc bench (issue 7): the companion side by side with raw Slurm commands,
 # as ratios measured in one run. Writes bench/results/latest.{md,json} and prints the table.
 #
-#   bash bench/run.sh [--sizes 1000,10000,100000] [--out bench/results] [--quick] [--bundle FILE]
+#   bash bench/run.sh [--sizes 1000,10000,100000] [--shape arrays,individual] [--users 50]
+#                     [--out bench/results] [--quick] [--bundle FILE]
 #
 #   --sizes   queue sizes (held pending jobs), built one after the other in place
+#   --shape   queue shapes, each measured at every size: job arrays, individual jobs (default both;
+#             --quick: arrays)
+#   --users   the centre row's users (each its own Unix user, companion and view) on the last
+#             shape's biggest queue; 0: no centre row (default 50; --quick: 0)
 #   --quick   rows 1, 3 and 4 only, fewer repetitions (the smoke test: --sizes 1000 --quick)
 #   --bundle  the companion bundle to measure (default: jupyterlab_hpc/companion/main.js when it
 #             is newer than server/src, else a private build in bench/build/companion)
@@ -12,7 +17,7 @@
 # Needs the project set-up (node_modules; scripts/setup.sh) and root (the Slurm fixture, which
 # this starts if it is not running). The queues go to the fixture's `remote` slurmctld, driven
 # locally as root, so tests on `local` never see them; every job is named hpc-bench-* and is
-# cancelled on exit, interrupted or not.
+# cancelled on exit, interrupted or not, and the centre row's users (hpc-bench-uNN) removed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
@@ -30,6 +35,8 @@ flock -w 900 9 || die "another bench run holds bench/build/.lock"
 
 fixture=$(bash scripts/slurm/start.sh) || die "the Slurm fixture did not start (see above)"
 eval "$fixture"
+# what an interrupted earlier run may have left (jobs, users)
+bash bench/cleanup.sh
 
 echo "bench: compiling the harness" >&2
 node_modules/.bin/tsc -p bench/tsconfig.json
@@ -63,7 +70,8 @@ pid=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    # (a failed kill must not end the trap under set -e before the cleanup)
+    [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
     bash bench/cleanup.sh
     exit $rc
 }

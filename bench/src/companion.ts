@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,10 @@ export interface CompanionOptions {
   env?: NodeJS.ProcessEnv;
   /** Node flags and environment as the launcher gives them (launcherSettings). */
   launch: LaunchSettings;
+  /** Run as this Unix user (the centre row's users): `dir` is theirs and their HOME. */
+  user?: { name: string; uid: number; gid: number };
+  /** More members of the config file (e.g. the all-users floor). */
+  config?: Record<string, unknown>;
 }
 
 export interface LaunchSettings {
@@ -83,7 +87,12 @@ export class Companion {
     const runtimeDir = join(options.dir, 'runtime');
     mkdirSync(runtimeDir, { recursive: true });
     const config = join(options.dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ clusters: options.clusters, pollInterval: options.pollInterval }));
+    const settings = { clusters: options.clusters, pollInterval: options.pollInterval, ...options.config };
+    writeFileSync(config, JSON.stringify(settings));
+    const user = options.user;
+    if (user) {
+      chownSync(runtimeDir, user.uid, user.gid);
+    }
     const connectionFile = join(runtimeDir, `jupyterlab-hpc-${hostname()}.json`);
     const log = createWriteStream(join(options.dir, 'companion.log'), { flags: 'a' });
     const start = performance.now();
@@ -91,8 +100,14 @@ export class Companion {
     // --parent-pid: the companion stops by itself if the bench dies without stopping it
     args.push('--data-dir', join(options.dir, 'data'), '--parent-pid', String(process.pid), '--idle-timeout', '900');
     const child = spawn(process.execPath, [...options.launch.flags, ...args], {
-      env: { ...options.launch.env, ...options.env, HPC_COMPANION_TIMINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe']
+      env: {
+        ...options.launch.env,
+        ...(user && { HOME: options.dir, USER: user.name, LOGNAME: user.name }),
+        ...options.env,
+        HPC_COMPANION_TIMINGS: '1'
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user && { uid: user.uid, gid: user.gid })
     });
     const polls: PollTiming[] = [];
     child.stdout?.pipe(log);

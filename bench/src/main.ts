@@ -5,9 +5,11 @@ import { parseArgs } from 'node:util';
 import { launcherSettings } from './companion';
 import { BenchContext } from './context';
 import { run, slurmEnv } from './exec';
-import { evaluateGoals } from './goals';
+import { Shaped, evaluateGoals } from './goals';
 import { describeMachine } from './machine';
-import { BenchQueue, QUEUE_JOB_NAME, cancelBenchJobs } from './queue';
+import { CENTRE_INTERVAL_S, CentreResult, measureCentre } from './centre';
+import { MemoryResult, measureMemory } from './memory';
+import { BenchQueue, QUEUE_JOB_NAME, QUEUE_SHAPES, QueueShape, cancelBenchJobs } from './queue';
 import { Results, markdown } from './report';
 import { QueueSizeResult, measureQueueSize } from './row1-queue';
 import { RpcResult, measureRpcs } from './row3-rpcs';
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
       sizes: { type: 'string', default: '1000,10000,100000' },
       out: { type: 'string', default: 'bench/results' },
       quick: { type: 'boolean', default: false },
+      shape: { type: 'string' },
+      users: { type: 'string' },
       bundle: { type: 'string' },
       scratch: { type: 'string' },
       repo: { type: 'string', default: '.' }
@@ -62,11 +66,20 @@ async function main(): Promise<void> {
     throw new Error(`--sizes: whole numbers of jobs from 100 to 150000, got ${values.sizes}`);
   }
   const quick = values.quick as boolean;
+  // --quick (the smoke test in CI) stays on arrays and leaves the centre row out unless asked
+  const shapes = (values.shape ?? (quick ? 'arrays' : QUEUE_SHAPES.join(','))).split(',') as QueueShape[];
+  if (shapes.length === 0 || shapes.some(s => !QUEUE_SHAPES.includes(s))) {
+    throw new Error(`--shape: ${QUEUE_SHAPES.join(' and/or ')}, comma-separated; got ${values.shape}`);
+  }
+  const users = Number(values.users ?? (quick ? 0 : 50));
+  if (!Number.isInteger(users) || users < 0 || users > 99) {
+    throw new Error(`--users: a whole number of centre users from 0 (no centre row) to 99, got ${values.users}`);
+  }
   const out = resolve(values.out as string);
   const scratch = resolve(values.scratch ?? join(out, 'raw', new Date().toISOString().replace(/[:.]/g, '-')));
   mkdirSync(scratch, { recursive: true });
   pruneScratch(join(out, 'raw'), 3);
-  const ctx: BenchContext = {
+  const benchCtx: BenchContext = {
     benchConf: env('HPC_SLURM_CONF_REMOTE'),
     bundle: resolve(values.bundle ?? join(repo, 'jupyterlab_hpc/companion/main.js')),
     launch: launcherSettings(join(repo, '.venv/bin/python')),
@@ -77,16 +90,19 @@ async function main(): Promise<void> {
       : { raw: 11, first: 5, rounds: 7, views: 3, ssh: 100, rpcWindowS: 10 },
     log: line => process.stderr.write(`${line}\n`)
   };
+  const ctx = benchCtx;
   const started = performance.now();
   const machine = describeMachine(repo);
   const names = [QUEUE_JOB_NAME, PROBE_JOB_NAME];
   // an interrupted earlier run may have left jobs: start from none of ours
   await cancelBenchJobs(ctx.benchConf, names);
 
-  const row1: QueueSizeResult[] = [];
-  let row3: RpcResult | undefined;
+  const row1: Array<Shaped<QueueSizeResult>> = [];
+  const row3s: Array<Shaped<RpcResult> & { jobs: number }> = [];
+  let memory: MemoryResult | undefined;
+  let centre: CentreResult | undefined;
   let row4: SshCommandResult[] = [];
-  const row5: MagicResult[] = [];
+  const row5: Array<Shaped<MagicResult>> = [];
   let row6: DaskResult | undefined;
   let row2: UiResult | undefined;
   const skipped: Skipped[] = [];
@@ -122,18 +138,33 @@ async function main(): Promise<void> {
       probe
     );
 
-    const queue = new BenchQueue(ctx.benchConf);
-    for (const n of sizes) {
-      ctx.log(`row 1: building a queue of ${n} held jobs`);
-      await queue.growTo(n);
-      row1.push(await measureQueueSize(ctx, queue));
-      if (!row3) {
-        ctx.log(`row 3: slurmctld RPCs with 1 and 10 views (${n} jobs)`);
-        row3 = await measureRpcs(ctx);
+    for (const shape of shapes) {
+      // companions' scratch per shape: runtime dirs (connection files) are never reused
+      const ctx = { ...benchCtx, scratch: join(benchCtx.scratch, shape) };
+      const queue = new BenchQueue(ctx.benchConf, shape, ctx.log);
+      // one queue on slurmctld at a time: each shape starts from none
+      await queue.clear();
+      for (const n of sizes) {
+        ctx.log(`row 1: building a queue of ${n} held jobs (${shape})`);
+        await queue.growTo(n);
+        row1.push({ ...(await measureQueueSize(ctx, queue)), shape });
+        if (row3s.length < shapes.indexOf(shape) + 1) {
+          ctx.log(`row 3: slurmctld RPCs with 1 and 10 views (${n} jobs, ${shape})`);
+          row3s.push({ ...(await measureRpcs(ctx)), shape, jobs: queue.size });
+        }
+        if (!memory && n <= 1000) {
+          ctx.log(`memory: the companion idle, and with a "my jobs" view of ${n} own jobs`);
+          memory = await measureMemory(ctx, queue.size);
+        }
+        if (!quick) {
+          ctx.log(`row 5: %squeue in a kernel vs raw squeue (${n} jobs, ${shape})`);
+          row5.push({ ...(await measureMagic(ctx, python, repo, n)), shape });
+        }
       }
-      if (!quick) {
-        ctx.log(`row 5: %squeue in a kernel vs raw squeue (${n} jobs)`);
-        row5.push(await measureMagic(ctx, python, repo, n));
+      // the centre row on the realistic queue (the last shape's biggest, individual by default)
+      if (users > 0 && shape === shapes[shapes.length - 1]) {
+        ctx.log(`centre: ${users} users, each with a companion and a view (${queue.size} jobs, ${shape})`);
+        centre = await measureCentre(ctx, users, queue, quick ? 2 : CENTRE_INTERVAL_S);
       }
     }
   } finally {
@@ -167,10 +198,17 @@ async function main(): Promise<void> {
 
   machine.loadEnd = loadavg()[0];
   const stubs = skipped;
-  const measured = { row1, row2, row3, row4, row5, row6, stubs };
+  const measured = { row1, row2, row3: row3s, row4, row5, row6, memory, centre, stubs };
   const results: Results = {
     machine,
-    options: { sizes, quick, bundle: ctx.bundle, benchCluster: 'remote slurmctld, local transport, expandArrays' },
+    options: {
+      sizes,
+      shapes,
+      users,
+      quick,
+      bundle: ctx.bundle,
+      benchCluster: 'remote slurmctld, local transport, expandArrays'
+    },
     durationS: (performance.now() - started) / 1000,
     ...measured,
     goals: evaluateGoals(measured)

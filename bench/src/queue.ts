@@ -1,14 +1,25 @@
 import { run, slurmEnv, sleep } from './exec';
 
 /**
- * The bench's queue of held (never running) jobs on one slurmctld: job arrays of at most
- * 10,000 tasks plus up to 100 separate jobs, grown in place from one size to the next so a
- * 1k/10k/100k run submits 100k jobs in all. Every job is named `hpc-bench-queue`, so one
- * `scancel --name` removes them (also from bench/cleanup.sh after an interrupted run).
+ * The bench's queue of held (never running) jobs on one slurmctld, grown in place from one
+ * size to the next, in one of two shapes:
+ *  - `arrays`: job arrays of at most 10,000 tasks plus up to 100 separate jobs. Cheap to build,
+ *    but slurmctld keeps an array as one record until tasks split off: 100k tasks cost it ~2 ms.
+ *  - `individual`: one job per record, as a centre's queue mostly is (issue 12): built with a
+ *    few parallel `sbatch --hold` loops (~3 min for 100k here), ~475 ms of slurmctld per full squeue.
+ * Every job is named `hpc-bench-queue`, so one `scancel --name` removes them (also from
+ * bench/cleanup.sh after an interrupted run).
  */
 export const QUEUE_JOB_NAME = 'hpc-bench-queue';
+export const QUEUE_SHAPES = ['arrays', 'individual'] as const;
+export type QueueShape = (typeof QUEUE_SHAPES)[number];
+
 const ARRAY_CHUNK = 10_000;
 const MAX_SINGLES = 100;
+/** Parallel sbatch loops for individual jobs: slurmctld takes ~550 submissions/s with 4 here. */
+const SUBMIT_LOOPS = 4;
+/** Job ids per `scontrol update` (one argv; slurmctld updates them one by one). */
+const UPDATE_CHUNK = 500;
 
 const common = ['--parsable', '--hold', `--job-name=${QUEUE_JOB_NAME}`, '--chdir=/tmp', '--output=/dev/null'];
 
@@ -16,7 +27,11 @@ export class BenchQueue {
   private readonly arrays: Array<{ id: string; size: number }> = [];
   private readonly singles: string[] = [];
 
-  constructor(private readonly conf: string) {}
+  constructor(
+    private readonly conf: string,
+    readonly shape: QueueShape,
+    private readonly log: (line: string) => void = () => undefined
+  ) {}
 
   get size(): number {
     return this.singles.length + this.arrays.reduce((n, a) => n + a.size, 0);
@@ -24,16 +39,35 @@ export class BenchQueue {
 
   /** Submits held jobs until the bench owns `n` pending jobs (array tasks count one each). */
   async growTo(n: number): Promise<void> {
-    const env = slurmEnv(this.conf);
-    const singlesWanted = Math.min(MAX_SINGLES, Math.floor(n / 10));
-    while (this.singles.length < singlesWanted) {
-      this.singles.push(parseId(await run(['sbatch', ...common, '--wrap=true'], env)));
+    if (this.shape === 'individual') {
+      return this.submitSingles(n);
     }
+    const env = slurmEnv(this.conf);
+    await this.submitSingles(Math.min(MAX_SINGLES, Math.floor(n / 10)));
     while (this.size < n) {
       const size = Math.min(ARRAY_CHUNK, n - this.size);
       const id = parseId(await run(['sbatch', ...common, `--array=0-${size - 1}`, '--wrap=true'], env));
       this.arrays.push({ id, size });
     }
+  }
+
+  /** Separate held jobs until there are `n`, from SUBMIT_LOOPS loops at once. */
+  private async submitSingles(n: number): Promise<void> {
+    const env = slurmEnv(this.conf);
+    const started = performance.now();
+    let nextReport = Math.ceil((this.singles.length + 1) / 10_000) * 10_000;
+    const loop = async () => {
+      while (this.singles.length < n) {
+        // counted before the answer comes, so the loops stop at n together
+        const slot = this.singles.push('') - 1;
+        this.singles[slot] = parseId(await run(['sbatch', ...common, '--wrap=true'], env));
+        if (slot + 1 >= nextReport) {
+          this.log(`    ${nextReport} jobs submitted in ${Math.round((performance.now() - started) / 1000)} s`);
+          nextReport += 10_000;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: SUBMIT_LOOPS }, loop));
   }
 
   /** How many rows `change1pct` changes: 1% of every array and of the separate jobs, rounded up. */
@@ -48,10 +82,20 @@ export class BenchQueue {
   async change1pct(round: number): Promise<void> {
     const env = slurmEnv(this.conf);
     const comment = `Comment=hpc-bench-${round}`;
-    const ids = this.arrays.map(a => `${a.id}_[0-${Math.ceil(a.size / 100) - 1}]`);
-    ids.push(...this.singles.slice(0, Math.ceil(this.singles.length / 100)));
     // one RPC per array range: keeps the change itself short next to a poll
+    const ids = this.arrays.map(a => `${a.id}_[0-${Math.ceil(a.size / 100) - 1}]`);
+    const singles = this.singles.slice(0, Math.ceil(this.singles.length / 100));
+    for (let i = 0; i < singles.length; i += UPDATE_CHUNK) {
+      ids.push(singles.slice(i, i + UPDATE_CHUNK).join(','));
+    }
     await Promise.all(ids.map(id => run(['scontrol', 'update', `JobId=${id}`, comment], env)));
+  }
+
+  /** Cancels the whole queue (the next shape starts from none). */
+  async clear(): Promise<void> {
+    await cancelBenchJobs(this.conf, [QUEUE_JOB_NAME]);
+    this.arrays.length = 0;
+    this.singles.length = 0;
   }
 }
 
@@ -64,13 +108,14 @@ function parseId(out: string): string {
 }
 
 /** Cancels every bench job (root's, by name) and waits until none is pending or running. */
-export async function cancelBenchJobs(conf: string, names: readonly string[]): Promise<void> {
+export async function cancelBenchJobs(conf: string, names: readonly string[], user = 'root'): Promise<void> {
   const env = slurmEnv(conf);
   for (const name of names) {
-    await run(['scancel', '--user=root', `--name=${name}`], env);
+    await run(['scancel', `--user=${user}`, `--name=${name}`], env);
   }
-  for (let i = 0; i < 100; i++) {
-    const left = await run(['squeue', '--noheader', '--user=root', `--name=${names.join(',')}`, '--format=%i'], env);
+  // 100k individual jobs take slurmctld a while to let go of
+  for (let i = 0; i < 600; i++) {
+    const left = await run(['squeue', '--noheader', `--user=${user}`, `--name=${names.join(',')}`, '--format=%i'], env);
     if (left.trim() === '') {
       return;
     }

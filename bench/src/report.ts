@@ -1,18 +1,14 @@
 import { Goal, Measured } from './goals';
+import { centreSection, memorySection, table } from './report-centre';
 import type { Machine } from './machine';
 import { fmt, round } from './stats';
 
 export interface Results extends Measured {
   machine: Machine;
-  options: { sizes: number[]; quick: boolean; bundle: string; benchCluster: string };
+  options: { sizes: number[]; shapes: string[]; users: number; quick: boolean; bundle: string; benchCluster: string };
   durationS: number;
   goals: Goal[];
 }
-
-const table = (head: string[], rows: Array<Array<string | number>>): string =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)].join(
-    '\n'
-  );
 
 const ratio = (a: number, b: number) => `${round(a / b, 2)}×`;
 
@@ -40,13 +36,15 @@ export function markdown(r: Results): string {
   );
   if (r.row1.length) {
     out.push('');
-    out.push('## 1. The queue: companion vs raw `squeue` (same argv, same queue, one row per array task)');
+    out.push(
+      '## 1. The queue: companion vs raw `squeue` (same argv, same queue, one row per array task; queues of arrays and of individual jobs)'
+    );
     out.push('');
     out.push(
       table(
         ['jobs', 'rows', 'raw squeue', 'first answer (fresh companion)', '× raw', 'poll after 1% change', '× raw'],
         r.row1.map(x => [
-          x.jobs,
+          `${x.jobs} ${x.shape}`,
           x.rows,
           fmt(x.raw),
           fmt(x.first),
@@ -63,7 +61,7 @@ export function markdown(r: Results): string {
         r.row1.map(x => {
           const p = x.changedPollParts;
           const parts = [p.fetch, p.splitDiff, p.removed, p.emit].map(s => round(s.median)).join(' / ');
-          return [x.jobs, parts, fmt(x.unchangedPoll), round(x.fullPoll.totalMs), fmt(x.newView)];
+          return [`${x.jobs} ${x.shape}`, parts, fmt(x.unchangedPoll), round(x.fullPoll.totalMs), fmt(x.newView)];
         })
       )
     );
@@ -79,7 +77,7 @@ export function markdown(r: Results): string {
           'first answer peak MB'
         ],
         r.row1.map(x => [
-          x.jobs,
+          `${x.jobs} ${x.shape}`,
           mb(x.squeueBytes),
           mb(x.firstBytes),
           round(x.squeuePeakMb),
@@ -97,9 +95,14 @@ export function markdown(r: Results): string {
         'subscribe → whole snapshot received, while another view is open.'
     );
   }
-  if (r.row3) {
+  if (r.memory) {
+    out.push(...memorySection(r.memory));
+  }
+  for (const r3 of r.row3) {
     out.push('');
-    out.push(`## 3. slurmctld RPCs with 1 and 10 open views (poll interval ${r.row3.pollIntervalS} s)`);
+    out.push(
+      `## 3. slurmctld RPCs with 1 and 10 open views (poll interval ${r3.pollIntervalS} s; ${r3.jobs} jobs, ${r3.shape})`
+    );
     out.push('');
     out.push(
       table(
@@ -111,19 +114,12 @@ export function markdown(r: Results): string {
           'sdiag REQUEST_JOB_INFO',
           'sdiag REQUEST_PARTITION_INFO'
         ],
-        r.row3.windows.map(w => [
-          w.views,
-          w.seconds,
-          w.intervals,
-          w.companionSqueues,
-          w.jobInfoRpcs,
-          w.partitionInfoRpcs
-        ])
+        r3.windows.map(w => [w.views, w.seconds, w.intervals, w.companionSqueues, w.jobInfoRpcs, w.partitionInfoRpcs])
       )
     );
     out.push('');
     out.push(
-      `9 more views subscribed in ${fmt(r.row3.subscribe)} ms with ${r.row3.subscribeExtraSqueues} extra squeue. ` +
+      `9 more views subscribed in ${fmt(r3.subscribe)} ms with ${r3.subscribeExtraSqueues} extra squeue. ` +
         'sdiag counts every client of that slurmctld (other tests too); the window with no view shows that background. ' +
         'Each squeue costs one REQUEST_JOB_INFO and one REQUEST_PARTITION_INFO.'
     );
@@ -174,7 +170,7 @@ export function markdown(r: Results): string {
           'kernel companion poll (squeue)'
         ],
         r.row5.map(x => [
-          x.jobs,
+          `${x.jobs} ${x.shape}`,
           x.rows,
           fmt(x.raw),
           fmt(x.assign),
@@ -202,7 +198,7 @@ export function markdown(r: Results): string {
         r.row5.map(x => {
           const p = x.parts;
           return [
-            x.jobs,
+            `${x.jobs} ${x.shape}`,
             round(p.http),
             mb(p.bytes),
             round(p.decode),
@@ -298,6 +294,9 @@ export function markdown(r: Results): string {
     for (const s of r.stubs) {
       out.push(`- ${s.row}. ${s.what}: ${s.skipped}`);
     }
+  }
+  if (r.centre) {
+    out.push(...centreSection(r.centre));
   }
   return out.join('\n') + '\n';
 }

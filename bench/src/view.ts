@@ -4,7 +4,7 @@ import { since } from './stats';
 
 /**
  * One open "view" of a queue, as the sidebar holds it: a WebSocket subscribed to a cluster
- * (all users' jobs), receiving the shared snapshot once and diffs after.
+ * (all users' jobs, or the user's own), receiving the shared snapshot once and diffs after.
  */
 export class View {
   diffs = 0;
@@ -33,15 +33,24 @@ export class View {
     });
   }
 
-  /** Subscribes; resolves when the whole snapshot arrived, with the time from the request. */
-  subscribe(cluster: string): Promise<{ ms: number; bytes: number }> {
-    return new Promise(resolve => {
+  /**
+   * Subscribes (to all users' jobs, or with `all` false to the "my jobs" view); resolves when the
+   * whole snapshot arrived, with the time from the request.
+   */
+  subscribe(cluster: string, all = true, timeoutMs = 180_000): Promise<{ ms: number; bytes: number }> {
+    return new Promise((resolve, reject) => {
       const start = performance.now();
+      // a stuck companion must fail the bench (cleanup on exit), not hang it
+      const timer = setTimeout(() => {
+        this.onSnapshot = undefined;
+        reject(new Error(`no snapshot of ${cluster} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
       this.onSnapshot = bytes => {
         this.onSnapshot = undefined;
+        clearTimeout(timer);
         resolve({ ms: since(start), bytes });
       };
-      this.socket.send(JSON.stringify({ type: 'subscribe', cluster, all: true }));
+      this.socket.send(JSON.stringify({ type: 'subscribe', cluster, all }));
     });
   }
 

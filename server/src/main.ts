@@ -1,4 +1,5 @@
-import './util/memory'; // first: it sets V8 flags and drops the launcher's process-only environment
+// first: it sets V8 flags and drops the launcher's process-only environment
+import { collectAfterStart } from './util/memory';
 import { dropEnclosingJobEnv } from './util/allocation-env';
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
     started: new Date().toISOString()
   });
   console.log(`jupyterlab-hpc companion ${process.pid} listening on 127.0.0.1:${address.port}`);
+  collectAfterStart();
 }
 
 main().catch(e => {

@@ -1,7 +1,7 @@
 import { ClusterConfig } from '../config';
 import { createLocalRunner } from './local';
 import { createOpensshRunner } from './openssh';
-import { createSshRunner } from './ssh';
+import type * as SshRunnerModule from './ssh';
 import { CommandRunner, SshTarget, TransportError } from './types';
 
 /** What the companion process lends its runners. */
@@ -16,7 +16,7 @@ export function createRunner(cluster: ClusterConfig, deps: RunnerDeps = {}): Com
     case 'local':
       return createLocalRunner({ env: cluster.env });
     case 'ssh':
-      return createSshRunner(sshTarget(cluster));
+      return loadSshRunner().createSshRunner(sshTarget(cluster));
     case 'openssh':
       return createOpensshRunner({
         ...sshTarget(cluster),
@@ -26,6 +26,16 @@ export function createRunner(cluster: ClusterConfig, deps: RunnerDeps = {}): Com
     default:
       return unavailableRunner(cluster, `transport "${cluster.transport}" is not available yet`);
   }
+}
+
+/**
+ * ssh2 (and the crypto it sets up) is ~13 MB of the companion's resident memory: loaded only
+ * when a cluster uses the ssh transport, not by every companion at start (issue 12: a light
+ * companion). A synchronous require: the bundle holds it, evaluated on first use.
+ */
+function loadSshRunner(): typeof SshRunnerModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./ssh') as typeof SshRunnerModule;
 }
 
 function sshTarget(cluster: ClusterConfig): SshTarget {

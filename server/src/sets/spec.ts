@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
 import { describeErrors } from '../config';
 import type { StartSetRequest } from '../../../protocol/sets';
 import { SET_KINDS, SetSpec } from './types';
@@ -73,8 +73,13 @@ export class SetRequestError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true });
-const validateStart = ajv.compile(startSetSchema);
+let compiled: ValidateFunction | undefined;
+
+/** Compiled on first use: a companion that never starts a set does not hold the validator. */
+function startValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true }).compile(startSetSchema);
+  return compiled;
+}
 
 const UNIT_MIB: Record<string, number> = { K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 };
 
@@ -93,6 +98,7 @@ export function parseMemoryMiB(text: string): number {
 
 /** Validates a start request (also when it does not come through the REST route). */
 export function normalizeSpec(raw: unknown, defaultPython: string): SetSpec {
+  const validateStart = startValidator();
   if (!validateStart(raw)) {
     throw new SetRequestError(`invalid set request: ${describeErrors(validateStart.errors)}`);
   }

@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject } from 'ajv';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import templateSchema from '../../../templates/template.schema.json';
 import { FieldError, pointer } from './errors';
 import { TemplateData } from './types';
@@ -7,11 +7,19 @@ import { TemplateData } from './types';
  * The template format is the JSON Schema shipped beside the centre examples (an editor can
  * validate a template against it, too); it is bundled into the companion at build time.
  */
-const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, allowUnionTypes: true });
-const validate = ajv.compile(templateSchema);
+let compiled: ValidateFunction | undefined;
+
+/** Compiled on first use: a companion that never reads a template does not hold the validator. */
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, useDefaults: true, discriminator: true, allowUnionTypes: true }).compile(
+    templateSchema
+  );
+  return compiled;
+}
 
 /** Validates `data` (and fills the defaults of optional fields, in place). */
 export function checkSchema(data: unknown): { template: TemplateData } | { errors: FieldError[] } {
+  const validate = validator();
   if (validate(data)) {
     return { template: data as unknown as TemplateData };
   }

@@ -41,3 +41,15 @@ export function collectAfterBigPoll(outputLength: number, then?: (gcMs: number) 
     then?.(performance.now() - start);
   });
 }
+
+/**
+ * One full collection once the companion has started: loading the bundle, building the app and
+ * its route schemas leave ~5 MB of garbage in a heap too small to feel pressure for hours
+ * (issue 12: idle RSS ≤ 60 MB).
+ */
+export function collectAfterStart(delayMs = 1_000): void {
+  const collect = gc;
+  if (collect) {
+    setTimeout(collect, delayMs).unref();
+  }
+}

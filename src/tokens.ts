@@ -7,6 +7,7 @@ import type { HpcKernelComms } from './kernel/comms';
 import type { OutputStream } from './output/api';
 import type { HpcPollSettings } from './shared/pollSettings';
 import type { HpcSocket } from './shared/ws';
+import type { PartitionResources } from '../protocol/resources';
 
 /**
  * How the companion reaches a cluster's Slurm commands.
@@ -31,7 +32,7 @@ export interface IHpcNodeCounts {
 /**
  * A Slurm partition as reported by `GET hpc/api/clusters`.
  */
-export interface IHpcPartition {
+export interface IHpcPartition extends PartitionResources {
   name: string;
   /**
    * Whether this is the cluster's default partition (`*` in `sinfo`).

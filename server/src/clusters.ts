@@ -3,7 +3,7 @@ import { ClusterConfig } from './config';
 import { QueuePoller, createQueuePoller } from './poller';
 import { CommandRunner } from './runners/types';
 import { SlurmAdapter, createSlurmAdapter } from './slurm/adapter';
-import { Partition } from './slurm/sinfo';
+import type { Partition } from '../../protocol/resources';
 import { cached } from './util/cached';
 
 export interface ClusterStatus {
@@ -31,7 +31,7 @@ export interface Cluster {
   readonly allQueue: QueuePoller;
   /** After an action through the companion: every scope someone watches shows its effect now. */
   afterAction(): void;
-  /** Partitions and node counts, shared by every caller for a short while. */
+  /** Partitions (node states, CPUs, memory, GPUs, limits), shared by every caller for one poll interval. */
   status(): Promise<ClusterStatus>;
 }
 
@@ -48,6 +48,7 @@ export interface ClusterRegistry {
 export interface ClusterRegistryDeps {
   adminClusters: ClusterConfig[];
   createRunner: (config: ClusterConfig) => CommandRunner;
+  /** How long partitions stay cached (default: the own-jobs poll interval). */
   statusTtlMs?: number;
   pollIntervalMs?: number;
   /** Own jobs: the longest wait while none of them changes (default: pollIntervalMs, a fixed pace). */
@@ -66,9 +67,9 @@ export interface PollIntervals {
 }
 
 export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistry {
-  const statusTtlMs = deps.statusTtlMs ?? 2_000;
   let clusters = new Map<string, Cluster>();
   const mineMs = deps.pollIntervalMs ?? 5_000;
+  const statusTtlMs = deps.statusTtlMs ?? mineMs;
   let intervals: PollIntervals = {
     mineMs,
     quietMaxMs: deps.quietMaxMs ?? mineMs,

@@ -3,15 +3,20 @@ import { CommandRunner } from '../runners/types';
 import { ABORT_ON_RETRY, checkResult } from './errors';
 import { assertJobIds, hetJobOf } from './jobids';
 import { parseScontrolShowJob, scontrolShowJobArgv } from './scontrol';
-import { Partition, parseSinfoPartitions, sinfoPartitionsArgv } from './sinfo';
+import type { Partition } from '../../../protocol/resources';
+import { combinePartitions } from './partitions';
+import { PartitionConfig, parseScontrolPartitions, scontrolPartitionsArgv } from './scontrol-partitions';
+import { SinfoNode, parseSinfoNodes, sinfoNodesArgv } from './sinfo';
 import { SubmitRequest, parseSbatchParsable, sbatchArgv } from './sbatch';
 import { SqueueQuery, squeueCommand } from './squeue';
+import { TestOnlyResult, parseTestOnly, sbatchTestOnlyArgv } from './test-only';
 import { SqueueRecords, newNonce, readSqueueRecords } from './squeue-records';
 
 export type JobAction = 'cancel' | 'hold' | 'release';
 
 /** Everything the companion asks of Slurm, whatever the transport. */
 export interface SlurmAdapter {
+  /** Every partition: node states, CPUs, memory and GPUs now, and its limits. */
   partitions(): Promise<Partition[]>;
   /** squeue's records in wire form (the poller splits and diffs them itself), and any it refused. */
   queue(query?: SqueueQuery): Promise<SqueueRecords>;
@@ -24,6 +29,8 @@ export interface SlurmAdapter {
   startEstimate(id: string): Promise<string | undefined>;
   /** Submits a batch script; returns the job id. */
   submit(request: SubmitRequest): Promise<string>;
+  /** Asks Slurm when and where the job would start (`sbatch --test-only`), or why it would not. */
+  testOnly(request: SubmitRequest): Promise<TestOnlyResult>;
 }
 
 export interface SlurmAdapterOptions {
@@ -43,7 +50,20 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
 
   return {
     async partitions() {
-      return parseSinfoPartitions(await run(sinfoPartitionsArgv(bin('sinfo'))));
+      const [nodes, configs] = await Promise.allSettled([
+        run(sinfoNodesArgv(bin('sinfo'))).then(parseSinfoNodes),
+        run(scontrolPartitionsArgv(bin('scontrol'))).then(parseScontrolPartitions)
+      ]);
+      // both fail alike when Slurm is unreachable: say sinfo's words, as the sidebar always did
+      for (const answer of [nodes, configs]) {
+        if (answer.status === 'rejected') {
+          throw answer.reason;
+        }
+      }
+      return combinePartitions(
+        (configs as PromiseFulfilledResult<PartitionConfig[]>).value,
+        (nodes as PromiseFulfilledResult<SinfoNode[]>).value
+      );
     },
     async queue(query) {
       // a new secret per run: it bounds other users' text in this output only (squeue-records.ts)
@@ -62,6 +82,16 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
     },
     async submit(request) {
       return parseSbatchParsable(await run(sbatchArgv(request.options, bin('sbatch')), request.script));
+    },
+    async testOnly(request) {
+      const argv = sbatchTestOnlyArgv(request.options, bin('sbatch'));
+      const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY, stdin: request.script });
+      // a refusal is an answer (exit 1, Slurm's reason); a controller that does not answer is an error
+      if (result.code !== 0 && !result.aborted && !/Unable to contact|Socket timed out/i.test(result.stderr)) {
+        return parseTestOnly(result.stderr, result.code);
+      }
+      checkResult('sbatch', result);
+      return parseTestOnly(result.stderr, result.code);
     },
     async startEstimate(id) {
       assertJobIds([id]);

@@ -4,6 +4,7 @@
  * The companion checks every value again when it renders.
  */
 import { IJobTemplate, ITemplateParameter, templateFile } from './api';
+import { patternInWords } from '../../protocol/pattern-words';
 
 /**
  * A form value: text as typed (numbers too), or a checkbox state.
@@ -73,7 +74,7 @@ function checkText(p: ITemplateParameter, text: string): string | null {
     return 'a path must not start with "-" (write ./-name)';
   }
   if (p.pattern !== undefined && !fullMatch(p.pattern, text)) {
-    return `must match ${p.pattern}`;
+    return patternInWords(p.pattern);
   }
   return null;
 }

@@ -1,3 +1,4 @@
+import { patternInWords } from '../../../protocol/pattern-words';
 import { FieldError, FieldErrors, pointer } from './errors';
 import { Parameter } from './types';
 
@@ -55,7 +56,7 @@ function checkText(p: Parameter & { type: 'string' | 'path' }, value: unknown): 
     return { error: 'a path must not start with "-" (write ./-name)' };
   }
   if (p.pattern !== undefined && !fullMatch(p.pattern, value)) {
-    return { error: `must match ${p.pattern}` };
+    return { error: patternInWords(p.pattern) };
   }
   return { text: value };
 }

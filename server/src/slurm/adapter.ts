@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CommandRunner } from '../runners/types';
 import { ABORT_ON_RETRY, checkResult } from './errors';
-import { assertJobIds, hetJobOf } from './jobids';
+import { assertJobIds, hetJobOf, parseJobStates } from './jobids';
 import { parseScontrolShowJob, scontrolShowJobArgv } from './scontrol';
 import type { Partition } from '../../../protocol/resources';
 import { combinePartitions } from './partitions';
@@ -21,6 +21,8 @@ export interface SlurmAdapter {
   /** squeue's records in wire form (the poller splits and diffs them itself), and any it refused. */
   queue(query?: SqueueQuery): Promise<SqueueRecords>;
   jobAction(action: JobAction, ids: string[]): Promise<void>;
+  /** Each id's state as squeue knows it now (any user's, finished ones for MinJobAge); absent: unknown. */
+  jobStates(ids: string[]): Promise<Map<string, string>>;
   showJob(id: string): Promise<Array<Record<string, string>>>;
   /**
    * Slurm's expected start of a pending job (`squeue --start`: a scheduler simulation inside
@@ -79,6 +81,23 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
       const argv =
         action === 'cancel' ? [bin('scancel'), '--', ...targets] : [bin('scontrol'), action, targets.join(',')];
       await run(argv);
+    },
+    async jobStates(ids) {
+      assertJobIds(ids);
+      const argv = [
+        bin('squeue'),
+        '--noheader',
+        '--array',
+        '--states=all',
+        `--jobs=${ids.join(',')}`,
+        '--format=%i|%T'
+      ];
+      const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY });
+      // squeue refuses a list of ids none of which it knows: that is an answer, not a failure
+      if (result.code !== 0 && /Invalid job id specified/.test(result.stderr)) {
+        return new Map();
+      }
+      return parseJobStates(checkResult('squeue', result));
     },
     async submit(request) {
       return parseSbatchParsable(await run(sbatchArgv(request.options, bin('sbatch')), request.script));

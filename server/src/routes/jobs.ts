@@ -208,8 +208,8 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry, poll?
         return reply;
       }
       assertJobIds(ids);
-      // scancel says nothing of an id it does not know: ask squeue first, and say so
-      const refused = notActionable(ids, await c.slurm.jobStates(ids), name);
+      // scancel says nothing of an id it does not know (scontrol hold/release do): ask squeue first
+      const refused = action === 'cancel' ? notActionable(ids, await c.slurm.jobStates(ids), name) : undefined;
       if (refused) {
         throw Object.assign(new Error(refused), { statusCode: 404 });
       }

@@ -60,8 +60,10 @@ export function notActionable(
 ): string | undefined {
   const problems: string[] = [];
   for (const id of ids) {
+    // a collapsed range (123_[0-3]) stands for the array's tasks, as its base id does
+    const base = id.replace(/_\[.*\]$/, '');
     const own = [...states].filter(
-      ([known]) => known === id || known.startsWith(`${id}_`) || known.startsWith(`${id}+`)
+      ([known]) => known === id || known.startsWith(`${base}_`) || known.startsWith(`${base}+`)
     );
     if (own.length === 0) {
       problems.push(`job ${id} is not in the queue of ${cluster}`);

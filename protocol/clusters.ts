@@ -131,26 +131,9 @@ export const CLUSTER_SCHEMA = {
   }
 } as const;
 
-/** Node counts of a partition, bucketed by Slurm node state. */
-export interface NodeCounts {
-  total: number;
-  idle: number;
-  allocated: number;
-  mixed: number;
-  down: number;
-  /** Nodes in any state the companion does not bucket (drained, reserved…). */
-  other: number;
-}
+import type { Partition } from './resources';
 
-/** A Slurm partition as `GET clusters` reports it. */
-export interface Partition {
-  name: string;
-  /** The cluster's default partition (sinfo marks it with '*'). */
-  default: boolean;
-  /** Slurm's availability of the partition: 'up', 'down', 'drain' or 'inact'. */
-  available: string;
-  nodes: NodeCounts;
-}
+export type { NodeCounts, Partition } from './resources';
 
 /** A cluster as `GET clusters` reports it (the reply is `{ clusters: ClusterStatus[] }`). */
 export interface ClusterStatus {

@@ -6,6 +6,7 @@
  * Pure data and pure functions: no DOM, no Node.
  */
 
+import { patternInWords } from './pattern-words';
 export interface ParameterBase {
   title?: string;
   description?: string;
@@ -104,7 +105,7 @@ function checkText(p: Parameter & { type: 'string' | 'path' }, value: unknown): 
     return { error: 'a path must not start with "-" (write ./-name)' };
   }
   if (p.pattern !== undefined && !fullMatch(p.pattern, value)) {
-    return { error: `must match ${p.pattern}` };
+    return { error: patternInWords(p.pattern) };
   }
   return { text: value };
 }

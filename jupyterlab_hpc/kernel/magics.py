@@ -80,7 +80,12 @@ class HpcMagics(Magics):
             return self._submit_template(args, rest, cell)
         if args.param:
             raise UsageError("%sbatch: --param needs --template")
-        if cell is None:
+        if args.wrap is not None:
+            if cell is not None and cell.strip():
+                raise UsageError("%%sbatch: --wrap makes the script: leave the cell empty")
+            # as sbatch --wrap does: the command line in a sh script (the companion takes scripts only)
+            options, script = rest, f"#!/bin/sh\n# This script was created by %sbatch --wrap.\n\n{args.wrap}\n"
+        elif cell is None:
             if not rest or rest[-1].startswith("-"):
                 raise UsageError("%sbatch: missing script: %sbatch [sbatch options] SCRIPT, or use %%sbatch")
             *options, path = rest
@@ -153,6 +158,12 @@ class HpcMagics(Magics):
             if header.get("status") == "error" and len(names) == 1 and not header.get("updatedAt"):
                 raise HpcError(f"{name}: {header.get('error')}")
             answers.append(reply)
+        if ids and not any(len(a) for a in answers):
+            # like squeue -j (and %scancel): an id that is not there is an error, not an empty table
+            mine = not (args.all or args.user)
+            hint = " (ended, or another user's: add -a)" if mine else " (ended, or never there)"
+            where = "your jobs" if mine else "the queue"
+            raise HpcError(f"no job {', '.join(sorted(ids))} in {where} on {', '.join(names)}{hint}")
         query = {
             "cluster": None if args.cluster == "all" else names[0],
             "user": args.user,

@@ -73,6 +73,7 @@ sbatch_parser = Parser(
     "Submit a batch job to Slurm; prints and returns its id.\n\n"
     "  %sbatch [--cluster NAME] [sbatch options] SCRIPT\n"
     "  %sbatch [--cluster NAME] --template ID [--param NAME=VALUE ...]\n"
+    '  %sbatch [--cluster NAME] [sbatch options] --wrap "COMMAND"\n'
     "  %%sbatch [--cluster NAME] [sbatch options]   (the cell is the script)\n\n"
     "Every option not listed below goes to sbatch as typed (e.g. -p debug --time=5).",
     usage="%(prog)s [--cluster NAME] [sbatch options] SCRIPT | --template ID [--param NAME=VALUE ...]",
@@ -82,6 +83,7 @@ sbatch_parser.add_argument("--template", metavar="ID", help="submit this job tem
 sbatch_parser.add_argument(
     "--param", metavar="NAME=VALUE", action="append", default=[], help="a template parameter (repeatable)"
 )
+sbatch_parser.add_argument("--wrap", metavar="COMMAND", help="the job is this command line, as sbatch --wrap makes it")
 
 squeue_parser = Parser("%squeue", "Jobs in the queue, as a table; returns a sequence of job dicts.")
 _add_cluster(squeue_parser, all_ok=True)

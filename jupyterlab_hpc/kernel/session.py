@@ -183,6 +183,9 @@ class HpcSession:
         state = str(record.get("state", "?"))
         if outcome == "ended":
             raise HpcError(f"set {set_id} {state}: {set_reason(record)}")
+        if outcome == "never":
+            # a job of the set pends for a reason that will not pass (PartitionNodeLimit…): say it now
+            raise HpcError(f"set {set_id} {set_reason(record)} (it stays queued until you stop it)")
         timed_out = HpcError(
             f"timed out after {timeout:.0f} s waiting for {workers} workers of set {set_id} "
             f"({connected_workers(record)} connected, state {state}); it keeps running: connect later or stop it"

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import Fastify, { FastifyError, FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { hasToken } from './auth';
@@ -15,6 +16,7 @@ import { createTemplateStore } from './templates/store';
 import { Hub, registerHub } from './ws';
 import { SlurmError } from './slurm/errors';
 import { TransportError } from './runners/types';
+import { errorsInWords } from './util/schema-words';
 
 export const VERSION = '0.1.0';
 
@@ -36,7 +38,12 @@ export interface AppDeps {
 
 /** Builds the companion's HTTP app; `main.ts` only listens and shuts down. */
 export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 4 * 1024 * 1024,
+    // verbose: each error carries its value and schema, so that it can be said in words
+    ajv: { customOptions: { verbose: true } }
+  });
 
   // Lab's ServerConnection marks every request as JSON, DELETEs with no body included.
   app.removeContentTypeParser('application/json');
@@ -58,7 +65,9 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
-      return reply.code(400).send({ error: error.message });
+      // every route's request errors in words, per field: never a schema path or a pattern
+      const what = error.validationContext === 'body' ? '' : error.validationContext;
+      return reply.code(400).send({ error: errorsInWords(error.validation as ErrorObject[], what) });
     }
     if (error instanceof SlurmError) {
       return reply.code(502).send({ error: error.message, command: error.command });

@@ -23,7 +23,7 @@ export interface Cluster {
   readonly allQueue: QueuePoller;
   /** After an action through the companion: every scope someone watches shows its effect now. */
   afterAction(): void;
-  /** Partitions and node counts, shared by every caller for a short while. */
+  /** Partitions (node states, CPUs, memory, GPUs, limits), shared by every caller for one poll interval. */
   status(): Promise<ClusterStatus>;
 }
 
@@ -40,6 +40,7 @@ export interface ClusterRegistry {
 export interface ClusterRegistryDeps {
   adminClusters: ClusterConfig[];
   createRunner: (config: ClusterConfig) => CommandRunner;
+  /** How long partitions stay cached (default: the own-jobs poll interval). */
   statusTtlMs?: number;
   pollIntervalMs?: number;
   /** Own jobs: the longest wait while none of them changes (default: pollIntervalMs, a fixed pace). */
@@ -58,9 +59,9 @@ export interface PollIntervals {
 }
 
 export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistry {
-  const statusTtlMs = deps.statusTtlMs ?? 2_000;
   let clusters = new Map<string, Cluster>();
   const mineMs = deps.pollIntervalMs ?? 5_000;
+  const statusTtlMs = deps.statusTtlMs ?? mineMs;
   let intervals: PollIntervals = {
     mineMs,
     quietMaxMs: deps.quietMaxMs ?? mineMs,

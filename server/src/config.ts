@@ -2,6 +2,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { PollLimits, pollLimitsSchema } from './poll-limits';
 import { CLUSTER_SCHEMA, ClusterConfig } from '../../protocol/clusters';
+import { errorsInWords } from './util/schema-words';
 
 export type { ClusterConfig };
 
@@ -39,12 +40,12 @@ const configSchema = {
   }
 } as const;
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true });
 const validateConfig = ajv.compile(configSchema);
 const validateClusters = ajv.compile(clusterListSchema);
 
 export function describeErrors(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+  return errorsInWords(errors);
 }
 
 export const DEFAULT_CLUSTERS: ClusterConfig[] = [{ name: 'local', transport: 'local' }];

@@ -6,6 +6,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import type { IHpcCluster, IHpcNodeCounts, IHpcPartition } from '../tokens';
+import { PartitionResourcesLine } from './resources';
 
 /**
  * A node state bucket of `IHpcNodeCounts`.
@@ -46,7 +47,7 @@ export function shownNodeStates(nodes: IHpcNodeCounts): Array<[NodeState, number
 }
 
 /**
- * One partition: "debug: 1 node mixed, 3 nodes idle".
+ * One partition: "debug: 1 node mixed, 3 nodes idle", then its CPUs, memory and GPUs.
  */
 export function PartitionLine(props: { partition: IHpcPartition; trans: TranslationBundle }): JSX.Element {
   const { partition, trans } = props;
@@ -87,6 +88,7 @@ export function PartitionLine(props: { partition: IHpcPartition; trans: Translat
           {partition.available}
         </span>
       )}
+      <PartitionResourcesLine partition={partition} trans={trans} />
     </li>
   );
 }

@@ -3,6 +3,7 @@ import { VDomModel } from '@jupyterlab/ui-components';
 import { Poll } from '@lumino/polling';
 
 import { requestAPI } from '../shared/api';
+import type { PartitionResources } from '../../protocol/resources';
 import type { IHpcCluster, IHpcClusterConfig, IHpcClusters, IHpcNodeCounts, IHpcPartition } from '../tokens';
 
 /**
@@ -297,6 +298,37 @@ function normalizePartition(partition: Dict): IHpcPartition {
     name: String(partition.name ?? ''),
     default: partition.default === true,
     available: typeof partition.available === 'string' ? partition.available : '',
-    nodes: counts
+    nodes: counts,
+    ...normalizeResources(partition)
+  };
+}
+
+/**
+ * CPUs, memory, GPUs and limits; zeros (and no limit) where an older
+ * companion sends none.
+ */
+function normalizeResources(partition: Dict): PartitionResources {
+  const dict = (value: unknown): Dict => (isDict(value) ? value : {});
+  const cpus = dict(partition.cpus);
+  const memory = dict(partition.memory);
+  const gpus = dict(partition.gpus);
+  const limits = dict(partition.limits);
+  const orNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+  return {
+    cpus: {
+      allocated: count(cpus.allocated),
+      idle: count(cpus.idle),
+      other: count(cpus.other),
+      total: count(cpus.total)
+    },
+    memory: { totalMB: count(memory.totalMB), allocatedMB: count(memory.allocatedMB) },
+    gpus: { total: count(gpus.total), allocated: count(gpus.allocated) },
+    limits: {
+      maxTimeMinutes: orNull(limits.maxTimeMinutes),
+      defaultTimeMinutes: orNull(limits.defaultTimeMinutes),
+      maxNodes: count(limits.maxNodes),
+      maxCpusPerNode: count(limits.maxCpusPerNode),
+      maxMemPerNodeMB: count(limits.maxMemPerNodeMB)
+    }
   };
 }

@@ -167,12 +167,17 @@ const FIELD_WORDS: ReadonlyArray<[StartField, RegExp]> = [
  */
 export function startProblems(message: string): IStartProblem[] {
   const text = message.replace(/^invalid set request:\s*/, '');
-  const parts = text.split(/[;,]\s+(?=(?:body)?\/\w)/);
+  // the companion says each field in words ("partition 'x;y' is not a Slurm name …; time …")
+  const fieldStart = `(?:(?:body)?\\/\\w|(?:${START_FIELDS.join('|')})\\b)`;
+  const parts = text.split(new RegExp(`[;,]\\s+(?=${fieldStart})`));
   const problems: IStartProblem[] = [];
   const seen = new Set<string>();
   for (const part of parts) {
     const pointer = /^(?:body)?\/(\w+)\s+(.*)$/.exec(part.trim());
-    const field = pointer ? known(pointer[1]) : FIELD_WORDS.find(([, words]) => words.test(part))?.[0];
+    const named = pointer ? undefined : /^(\w+)(?:\[\d+\])?\s/.exec(part.trim());
+    const field = pointer
+      ? known(pointer[1])
+      : ((named && known(named[1])) ?? FIELD_WORDS.find(([, words]) => words.test(part))?.[0]);
     if (field && seen.has(field)) {
       // anyOf and pattern errors come in several parts: one line per field
       continue;

@@ -5,6 +5,7 @@
 import type { ServerConnection } from '@jupyterlab/services';
 
 import { HpcApiError, requestAPI } from '../shared/api';
+import type { TestOnlyAnswer } from '../../protocol/resources';
 
 /**
  * Where a template comes from: the centre's directories (read-only) or the
@@ -136,6 +137,11 @@ export class TemplatesApi {
 
   render(request: ITemplateJobRequest): Promise<IRenderedJob> {
     return this._request('templates/render', 'POST', request);
+  }
+
+  /** `sbatch --test-only` of the rendered job: when and where it would start, or Slurm's refusal. */
+  testOnly(request: ITemplateJobRequest): Promise<TestOnlyAnswer> {
+    return this._request('templates/test-only', 'POST', request);
   }
 
   submit(request: ITemplateJobRequest): Promise<ISubmittedJob> {

@@ -10,8 +10,11 @@ import type { IClusterChoice } from './model';
 import type { PreviewState } from './preview';
 import type { IJobTemplate, IRenderedJob } from './api';
 import type { FormValue, FormValues } from './values';
-import { ClusterField, ParameterField } from './formFields';
+import { ClusterField, IFieldChoice, ParameterField } from './formFields';
+import { partitionParameter } from './partitions';
 import { SourceBadge } from './list';
+import type { ITestOnlyView } from './testOnly';
+import { TestOnlyLine } from './testOnlyView';
 
 /**
  * What the form's controls do; the section implements them.
@@ -45,6 +48,9 @@ export interface ITemplateFormProps {
   previewError: string | null;
   canSubmit: boolean;
   submitting: boolean;
+  testOnly: ITestOnlyView;
+  /** The chosen cluster's partitions, for the template's partition parameter. */
+  partitionChoices: ReadonlyArray<IFieldChoice>;
   actions: ITemplateFormActions;
   trans: TranslationBundle;
 }
@@ -59,6 +65,7 @@ function domId(...parts: string[]): string {
 export function TemplateForm(props: ITemplateFormProps): JSX.Element {
   const { template, values, errors, actions, trans } = props;
   const base = domId(template.source, template.id);
+  const partitionParam = partitionParameter(template);
   return (
     <section
       className="jp-Hpc-templateForm"
@@ -84,6 +91,7 @@ export function TemplateForm(props: ITemplateFormProps): JSX.Element {
             value={values[name]}
             error={errors[name]}
             onChange={value => actions.setValue(name, value)}
+            choices={name === partitionParam && props.partitionChoices.length ? props.partitionChoices : undefined}
             trans={trans}
           />
         ))}
@@ -104,6 +112,7 @@ export function TemplateForm(props: ITemplateFormProps): JSX.Element {
           ))}
         </ul>
       ) : null}
+      <TestOnlyLine view={props.testOnly} trans={trans} />
       <div className="jp-Hpc-submitRow">
         <button
           type="button"

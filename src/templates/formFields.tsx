@@ -15,6 +15,14 @@ import type { ITemplateParameter } from './api';
 import type { FormValue } from './values';
 
 /**
+ * One entry of a text parameter offered as a choice.
+ */
+export interface IFieldChoice {
+  value: string;
+  label: string;
+}
+
+/**
  * The ids of a field's parts, and its ARIA attributes.
  */
 function fieldIds(
@@ -58,6 +66,8 @@ export function ParameterField(props: {
   value: FormValue | undefined;
   error?: string;
   onChange: (value: FormValue) => void;
+  /** For a text parameter the site answers (the partition): its values as a choice. */
+  choices?: ReadonlyArray<IFieldChoice>;
   trans: TranslationBundle;
 }): JSX.Element {
   const { id, name, parameter: p, error, trans } = props;
@@ -87,7 +97,20 @@ export function ParameterField(props: {
   }
 
   let input: JSX.Element;
-  if (p.type === 'enum') {
+  if (props.choices && (p.type === 'string' || p.type === 'path')) {
+    // the value as typed stays a choice, even if the site does not list it (any more)
+    const listed = props.choices.some(c => c.value === text);
+    input = (
+      <select id={id} className="jp-Hpc-input" value={text} onChange={onText} {...aria}>
+        {listed ? null : <option value={text}>{text}</option>}
+        {props.choices.map(choice => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (p.type === 'enum') {
     input = (
       <select id={id} className="jp-Hpc-input" defaultValue={text} onChange={onText} {...aria}>
         {p.default === undefined ? <option value="">{trans.__('— choose —')}</option> : null}

@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { VDomModel } from '@jupyterlab/ui-components';
 
-import type { IHpcClusters } from '../tokens';
+import type { IHpcCluster, IHpcClusters } from '../tokens';
 import {
   HpcFieldErrors,
   IFieldError,
@@ -14,6 +14,7 @@ import {
 import { checkValues, FormValue, FormValues, initialValues, personalCopy } from './values';
 import { CLUSTER_FIELD, errorsByField, IServerErrors } from './fieldErrors';
 import { PreviewState, TemplatePreview } from './preview';
+import { ITestOnlyView, TestOnlyCheck } from './testOnly';
 
 /**
  * A cluster the selected template may be submitted to.
@@ -39,9 +40,17 @@ export class TemplatesModel extends VDomModel {
     super();
     this._clusters = options.clusters;
     this._api = new TemplatesApi(options.serverSettings ?? ServerConnection.makeSettings());
+    this._testOnly = new TestOnlyCheck(this._api, () => this.stateChanged.emit());
     this._preview = new TemplatePreview(this._api, options.previewDelay ?? 400, errors => {
       if (errors) {
         this._serverErrors = errorsByField(this._selected, errors);
+      }
+      // Slurm is asked about exactly what the preview shows
+      const request = this._preview.request;
+      if (this._preview.state === 'ok' && request) {
+        this._testOnly.check(request);
+      } else {
+        this._testOnly.clear();
       }
       this.stateChanged.emit();
     });
@@ -95,6 +104,13 @@ export class TemplatesModel extends VDomModel {
     return this._cluster;
   }
 
+  /**
+   * The chosen cluster as the clusters model last saw it (its partitions and their limits).
+   */
+  get chosenCluster(): IHpcCluster | undefined {
+    return this._clusters.clusters.find(c => c.name === this._cluster);
+  }
+
   get clusterChoices(): ReadonlyArray<IClusterChoice> {
     return this._clusterChoices;
   }
@@ -129,6 +145,13 @@ export class TemplatesModel extends VDomModel {
 
   get previewError(): string | null {
     return this._preview.error;
+  }
+
+  /**
+   * `sbatch --test-only`'s answer for the shown preview on its cluster.
+   */
+  get testOnly(): ITestOnlyView {
+    return this._preview.state === 'ok' ? this._testOnly.view : { state: 'none', message: '', cluster: '' };
   }
 
   get submitting(): boolean {
@@ -363,6 +386,7 @@ export class TemplatesModel extends VDomModel {
   private _selected: IJobTemplate | null = null;
   private _serverErrors: IServerErrors = { byField: {}, general: [] };
   private _submitting = false;
+  private _testOnly: TestOnlyCheck;
   private _templates: IJobTemplate[] = [];
   private _values: FormValues = {};
 }

@@ -8,6 +8,7 @@ import type { IHpcQueue } from '../tokens';
 import { ITemplateFormActions, TemplateForm } from './form';
 import { deleteTemplate, duplicateAndEdit, editTemplate, saveAsTemplate } from './dialogs';
 import { LoadErrors, TemplateList } from './list';
+import { partitionChoices } from './partitions';
 
 /**
  * The sidebar's Templates section: the centre's and the user's job
@@ -78,6 +79,8 @@ export class TemplatesSection extends VDomRenderer<TemplatesModel> {
             previewState={model.previewState}
             previewError={model.previewError}
             canSubmit={model.canSubmit}
+            testOnly={model.testOnly}
+            partitionChoices={partitionChoices(model.chosenCluster, trans)}
             submitting={model.submitting}
             actions={this._actions}
             trans={trans}

@@ -408,6 +408,22 @@ def test_sbatch_line_reads_the_script_file(kernel: Kernel, hpc: HpcEnv, cancel_a
 
 
 @needs_slurm
+def test_sbatch_wrap_makes_the_script(kernel: Kernel, cancel_after: list[str]) -> None:
+    run = kernel.ok('%sbatch --hold -p debug --job-name=wrapped --wrap "echo hello there; sleep 300"')
+    job_id = submitted_id(run)
+    cancel_after.append(job_id)
+    assert "JobName=wrapped" in slurm("scontrol", "show", "job", job_id)
+    script = slurm("scontrol", "write", "batch_script", job_id, "-")
+    assert script.startswith("#!/bin/sh\n") and "\necho hello there; sleep 300\n" in script
+    kernel.ok(f"%scancel {job_id}")
+    ended = slurm("squeue", "-h", "-t", "all", "-j", job_id, "-o", "%T").strip()
+    assert ended in ("", "CANCELLED")
+    # a job that ended is not cancelled again: said in words
+    if ended == "CANCELLED":
+        assert_one_line_error(kernel.execute(f"%scancel {job_id}"), f"job {job_id} has already ended (CANCELLED)")
+
+
+@needs_slurm
 def test_sbatch_from_a_template(kernel: Kernel, hpc: HpcEnv, cancel_after: list[str]) -> None:
     """A personal template (in the data dir); --param values are checked by the companion."""
     template = {
@@ -489,6 +505,14 @@ def test_help_shows_usage(kernel: Kernel) -> None:
         # Slurm's own message, on one line:
         ("%%sbatch -p no-such-partition\nsleep 1", ["invalid partition"]),
         ("%%sbatch --bogus-option\nsleep 1", ["bogus-option"]),
+        # an id that is not there: said, never "Cancelled" or an empty table
+        ("%scancel 99999999", ["job 99999999 is not in the queue of local"]),
+        ("%squeue -j 99999999", ["no job 99999999 in your jobs on local"]),
+        ("%squeue -j abc", ["'abc' is not a slurm job id"]),
+        ("%scancel abc", ["'abc' is not a slurm job id"]),
+        # request errors in words, never a schema path or a pattern
+        ("%dask start -n 1 --partition 'x;y'", ["partition 'x;y' is not a slurm name"]),
+        ("%%sbatch --wrap 'true'\nsleep 1", ["--wrap makes the script"]),
     ],
 )
 def test_bad_arguments_give_one_line(kernel: Kernel, code: str, fragments: list[str]) -> None:

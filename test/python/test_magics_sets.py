@@ -129,6 +129,20 @@ def test_connect_set_from_the_lab_defines_the_variable(kernel: Kernel, hpc: HpcE
         kernel.ok(f"%ipcluster stop {set_id}", timeout=90)
 
 
+def test_dask_start_that_will_never_run_returns_with_slurms_reason(kernel: Kernel, hpc: HpcEnv) -> None:
+    """Two nodes on a one-node partition pend with PartitionNodeLimit: said at once, not at the timeout."""
+    started = time.monotonic()
+    run = kernel.execute("%dask start -n 2 --nodes 2 --time 5 --timeout 600", timeout=660)
+    line = assert_one_line_error(run, "will never run")
+    assert re.search(r"Partition(NodeLimit|Config)", line), line
+    assert time.monotonic() - started < 300, "well before the 600 s timeout"
+    set_id = started_set_id(kernel, "dask")
+    assert f"set {set_id}" in line
+    jobs = set_job_ids(hpc, set_id)
+    kernel.ok(f"%dask stop {set_id}", timeout=90)
+    wait_until(lambda: not (jobs & squeue_ids()), 30, "the set's jobs gone from squeue")
+
+
 def test_set_that_cannot_start_is_one_line(tmp_path) -> None:
     """A bad python for the engines: the set ends with the reason, not a hang."""
     hpc = make_env(tmp_path)

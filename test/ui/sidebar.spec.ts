@@ -257,3 +257,64 @@ test('the sidebar shows what Slurm reports, and Slurm errors per cluster', async
   await expect(local.locator('.jp-Hpc-partition').first()).toBeVisible();
   await expect(local.locator('.jp-Hpc-clusterError')).toHaveCount(0);
 });
+
+test("each partition shows its CPUs idle/total as sinfo -o '%C' does, during a running job", async ({ page }) => {
+  const job = await run('sbatch', [
+    '--parsable',
+    '--chdir=/tmp',
+    '--cpus-per-task=3',
+    '--output=/dev/null',
+    '--wrap=sleep 300'
+  ]);
+  expect(job.code, job.stderr).toBe(0);
+  const id = job.stdout.trim().split(';')[0];
+  try {
+    await expect
+      .poll(async () => (await run('squeue', ['-h', '-j', id, '-o', '%T'])).stdout.trim(), { timeout: 60_000 })
+      .toBe('RUNNING');
+    await openLab(page);
+    await openHpcSidebar(page);
+    const local = page.locator('.jp-Hpc-cluster[data-cluster="local"]');
+    await expect(local).toBeVisible({ timeout: 150_000 });
+
+    // sinfo's allocated/idle/other/total per partition against the line shown; both read on each try
+    const partitions = (await run('sinfo', ['-h', '-o', '%R'])).stdout.trim().split('\n');
+    const truth = async () =>
+      (
+        await Promise.all(
+          partitions.map(async p => {
+            const [, idle, , total] = (await run('sinfo', ['-h', '-p', p, '-o', '%C'])).stdout.trim().split('/');
+            return `${p}: CPUs ${idle}/${total} idle`;
+          })
+        )
+      ).join('\n');
+    const shown = async () =>
+      (
+        await Promise.all(
+          partitions.map(async p => {
+            const line = local.locator(`.jp-Hpc-partition[data-partition="${p}"] .jp-Hpc-partitionResources`);
+            return `${p}: ${((await line.textContent()) ?? '').split(',')[0]}`;
+          })
+        )
+      ).join('\n');
+    await expect
+      .poll(
+        async () => {
+          const [now, expected] = [await shown(), await truth()];
+          return now === expected ? 'same' : `shown ${now}; sinfo ${expected}`;
+        },
+        { timeout: 60_000, intervals: [1_000, 2_000, 5_000] }
+      )
+      .toBe('same');
+    // the running job's CPUs are counted, and memory is shown beside them
+    const debug = local.locator('.jp-Hpc-partition[data-partition="debug"] .jp-Hpc-partitionResources');
+    expect(Number(await debug.getAttribute('data-cpus-allocated'))).toBeGreaterThanOrEqual(3);
+    await expect(debug).toContainText('memory 3.9 GB');
+    await expect(debug).toHaveAttribute(
+      'title',
+      /A job here: up to 1 node, 8 CPUs and 3\.9 GB per node, no time limit/
+    );
+  } finally {
+    await run('scancel', [id]);
+  }
+});

@@ -379,3 +379,42 @@ test('template files that do not load are listed with their field, beside the ot
   await expect(section.locator('.jp-Hpc-templateItem[data-template-id="mpi-application"]')).toBeVisible();
   await expect(section.locator('.jp-Hpc-templateItem[data-template-id="thalamus-analysis"]')).toBeVisible();
 });
+
+test("the form is checked against the chosen cluster: the partition's limit named, any Slurm time, Slurm's --test-only answer", async ({
+  page
+}) => {
+  const form = await openTemplate(page, 'thalamus-analysis');
+  await pickLocal(form);
+  // The partition is a choice of the site's partitions, the default first.
+  const partition = form.locator('[data-param="partition"] select');
+  await expect(partition.locator('option')).toHaveText([
+    'Default (debug)',
+    /^debug — CPUs \d+\/8 idle; per node ≤ 8 CPUs, 3\.9 GB; no time limit$/,
+    /^batch — CPUs \d+\/8 idle/
+  ]);
+
+  // More cores than the partition's nodes have: the message names the limit.
+  const submit = form.locator('.jp-Hpc-submitRow button');
+  await param(form, 'cores').fill('16');
+  await expect(form.locator('[data-param="cores"] .jp-Hpc-fieldError')).toHaveText(
+    "16 cores is more than partition debug's 8 CPUs per node"
+  );
+  await expect(submit).toBeDisabled();
+  await expect(form.locator('.jp-Hpc-testOnly')).toHaveCount(0);
+  await param(form, 'cores').fill('2');
+
+  // Any Slurm time form, where the partition allows it (the fixture's have no MaxTime).
+  await param(form, 'time').fill('2-00:00:00');
+  expect(await previewText(form)).toContain('#SBATCH --time=2-00:00:00\n');
+  await expect(form.locator('[data-param="time"] .jp-Hpc-fieldError')).toHaveCount(0);
+
+  // Slurm's own answer before Submit, for the partition chosen.
+  const answer = form.locator('.jp-Hpc-testOnly');
+  await expect(answer).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
+  await expect(answer).toHaveText(
+    /^Slurm on local: Job \d+ to start at \S+ using 2 processors on nodes vm in partition debug$/
+  );
+  await partition.selectOption('batch');
+  await expect(answer).toHaveText(/in partition batch$/, { timeout: 30_000 });
+  await expect(submit).toBeEnabled();
+});

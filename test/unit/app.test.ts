@@ -3,11 +3,16 @@ import { createClusterRegistry } from '../../server/src/clusters';
 import { CommandRunner } from '../../server/src/runners/types';
 import { Served, body, serve } from '../helpers/http';
 
-/** A runner that answers sinfo from fixed text: the app's wiring is under test, not Slurm. */
-function cannedRunner(stdout: string, stderr = '', code = 0): CommandRunner {
+/** A runner that answers from fixed text (by command): the app's wiring is under test, not Slurm. */
+function cannedRunner(stdout: string | Record<string, string>, stderr = '', code = 0): CommandRunner {
   return {
     label: 'canned',
-    run: async () => ({ code, signal: null, stdout, stderr }),
+    run: async argv => ({
+      code,
+      signal: null,
+      stdout: typeof stdout === 'string' ? stdout : (stdout[argv[0]] ?? ''),
+      stderr
+    }),
     readFile: async () => ({ data: '', offset: 0, nextOffset: 0, size: 0 }),
     close: async () => undefined
   };
@@ -21,7 +26,10 @@ function makeApp() {
     ],
     createRunner: c =>
       c.name === 'good'
-        ? cannedRunner('debug*\x1fup\x1f1\x1fidle\n')
+        ? cannedRunner({
+            sinfo: 'vm\x1fdebug*\x1fidle\x1f0/8/0/8\x1f4000\x1f0\x1f(null)\x1f(null)\n',
+            scontrol: 'PartitionName=debug Default=YES State=UP TotalNodes=1\n'
+          })
         : cannedRunner('', 'sinfo: error: slurm_load_partitions: Unable to contact slurm controller\n', 1)
   });
   return buildApp({ token: 'secret', registry });

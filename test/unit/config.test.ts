@@ -25,7 +25,7 @@ describe('companion configuration', () => {
     [[{ name: 'x', transport: 'ssh' }], /host/],
     [[{ name: 'x', transport: 'ssh', host: 'h$(id)' }], /host/],
     [[{ name: 'x', env: { 'A B': 'c' } }], /env/],
-    [[{ name: 'x', bogus: 1 }], /additional/],
+    [[{ name: 'x', bogus: 1 }], /\[0\].bogus is not a known field/],
     [[{ name: 'x' }, { name: 'x' }], /appears twice/]
   ])('rejects %j', (clusters, message) => {
     expect(() => parseClusterList(clusters)).toThrow(message);

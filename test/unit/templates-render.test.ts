@@ -145,7 +145,7 @@ describe('rendering a template', () => {
     );
     expect(renderTemplate(t, { args: '--steps 10 -v' }).script).toMatch(/srun \.\/app --steps 10 -v\n$/);
     expect(renderErrors(t, { args: '1; id' })).toEqual([
-      { field: '/params/args', message: 'must match [A-Za-z0-9 =-]*' }
+      { field: '/params/args', message: 'may hold only letters, digits, = - and spaces' }
     ]);
   });
 

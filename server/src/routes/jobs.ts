@@ -8,6 +8,7 @@ import { JOB_FIELD_NAMES } from '../../../protocol/jobs';
 import { RECORDS_CONTENT_TYPE } from '../../../protocol/records';
 import { countRecords, encodeRecords, recordMatcher, selectRecords } from '../queue-wire';
 import { recordFields, splitRecords, toJob } from '../slurm/squeue';
+import { assertJobIds, notActionable } from '../slurm/jobids';
 
 const nameParam = {
   type: 'object',
@@ -125,6 +126,9 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry, poll?
         return reply;
       }
       const list = (value?: string) => (value === undefined ? undefined : new Set(value.split(',').filter(Boolean)));
+      if (q.jobs !== undefined) {
+        assertJobIds([...(list(q.jobs) ?? [])]);
+      }
       // my jobs from the own-jobs poll (filtered by slurmctld); anyone else's need the full queue
       const user = q.user ?? (q.all ? undefined : c.user);
       const everyone = user !== c.user;
@@ -202,6 +206,12 @@ export function jobRoutes(app: FastifyInstance, registry: ClusterRegistry, poll?
       const c = cluster(registry, name, reply);
       if (!c) {
         return reply;
+      }
+      assertJobIds(ids);
+      // scancel says nothing of an id it does not know (scontrol hold/release do): ask squeue first
+      const refused = action === 'cancel' ? notActionable(ids, await c.slurm.jobStates(ids), name) : undefined;
+      if (refused) {
+        throw Object.assign(new Error(refused), { statusCode: 404 });
       }
       await c.slurm.jobAction(action, ids);
       // everyone watching sees the effect now, not one interval later

@@ -72,7 +72,8 @@ export function setRoutes(app: FastifyInstance, sets: SetManager): void {
   );
 
   // `%dask start`: one JSON line `{record}` now, at each change and every second, until a last
-  // `{record, outcome}`: 'ready' (running with `workers` connected), 'ended' (or stopping), or 'timeout'
+  // `{record, outcome}`: 'ready' (running with `workers` connected), 'ended' (or stopping), 'never'
+  // (a job pends for a reason that will not pass: PartitionNodeLimit, PartitionConfig…), or 'timeout'
   app.get(
     '/api/sets/:id/wait',
     {

@@ -1,5 +1,7 @@
 import { FastifyInstance } from 'fastify';
-import { ClusterRegistry } from '../clusters';
+import type { TestOnlyAnswer } from '../../../protocol/resources';
+import { Cluster, ClusterRegistry } from '../clusters';
+import { checkJobLimits } from '../templates/limits';
 import { FieldErrors, TemplateRequestError } from '../templates/errors';
 import { RenderedJob, renderTemplate } from '../templates/render';
 import { TemplateStore } from '../templates/store';
@@ -51,7 +53,11 @@ export function templateRoutes(app: FastifyInstance, registry: ClusterRegistry, 
         ]);
       }
     }
-    return renderTemplate(template, request.params);
+    const job = renderTemplate(template, request.params);
+    if (request.cluster !== undefined) {
+      await checkOnCluster(clusterNamed(registry, request.cluster), job);
+    }
+    return job;
   }
 
   app.get('/api/templates', async () => store.list());
@@ -70,6 +76,17 @@ export function templateRoutes(app: FastifyInstance, registry: ClusterRegistry, 
     const job = await render(body);
     const jobId = await submitJob(clusterNamed(registry, body.cluster), job);
     return { cluster: body.cluster, jobId, ...job };
+  });
+
+  // Slurm's answer before Submit: when and where the job would start, or why it would not.
+  app.post('/api/templates/test-only', { schema: { body: jobBody(true) } }, async request => {
+    const body = request.body as JobRequest & { cluster: string };
+    const job = await render(body);
+    const answer: TestOnlyAnswer = {
+      cluster: body.cluster,
+      ...(await clusterNamed(registry, body.cluster).slurm.testOnly(job))
+    };
+    return answer;
   });
 
   app.put('/api/templates/:source/:id', { schema: { params: sourceAndId } }, async request => {
@@ -104,6 +121,21 @@ export function templateRoutes(app: FastifyInstance, registry: ClusterRegistry, 
       return store.duplicate({ source: from.source, id: from.id }, newId, from.title);
     }
   );
+}
+
+/**
+ * The job against the limits of the partition it goes to on that cluster (partitions cached per
+ * poll interval). A cluster that cannot be queried now is not a reason to refuse: Slurm decides.
+ */
+async function checkOnCluster(cluster: Cluster, job: RenderedJob): Promise<void> {
+  const status = await cluster.status();
+  if (status.status !== 'ok') {
+    return;
+  }
+  const errors = checkJobLimits(job.options, status.partitions, cluster.config.name);
+  if (errors.length) {
+    throw new FieldErrors(errors);
+  }
 }
 
 function refuseCentre(source: TemplateSource): void {

@@ -20,6 +20,7 @@ type CheckedStartRequest = StartSetRequest & {
 const SINGLE_LINE = '^[^\\n\\r\\u0000]*$';
 /** Partitions and accounts: Slurm names (a partition list may be comma-separated); never an option. */
 const SLURM_NAME = '^[A-Za-z0-9_][A-Za-z0-9_.,+-]{0,127}$';
+const SLURM_NAME_WORDS = 'a Slurm name (letters, digits and _ . , + -)';
 /** An absolute path, or a command name looked up on the job's PATH after the set-up lines. */
 const PYTHON = '^(/[^\\n\\r\\u0000]{0,1023}|[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127})$';
 /** Slurm's --time forms: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or UNLIMITED. */
@@ -37,22 +38,28 @@ export const startSetSchema = {
     nodes: { type: 'integer', minimum: 1, maximum: 1024 },
     workersPerNode: { type: 'integer', minimum: 1, maximum: 1024 },
     threads: { type: 'integer', minimum: 1, maximum: 1024 },
-    memory: { type: 'string', pattern: MEMORY, maxLength: 20 },
+    memory: { type: 'string', pattern: MEMORY, maxLength: 20, description: 'a size such as 2G or 1500M' },
     time: {
+      description: 'a Slurm time (minutes, HH:MM:SS, D-HH:MM:SS…)',
       anyOf: [
         { type: 'integer', minimum: 1, maximum: 10_000_000 },
         { type: 'string', pattern: TIME, maxLength: 20 }
       ]
     },
-    partition: { type: 'string', pattern: SLURM_NAME },
-    account: { type: 'string', pattern: SLURM_NAME },
-    python: { type: 'string', pattern: PYTHON },
+    partition: { type: 'string', pattern: SLURM_NAME, description: SLURM_NAME_WORDS },
+    account: { type: 'string', pattern: SLURM_NAME, description: SLURM_NAME_WORDS },
+    python: { type: 'string', pattern: PYTHON, description: 'an absolute path or a command name' },
     setup: {
       type: 'array',
       maxItems: 64,
-      items: { type: 'string', pattern: SINGLE_LINE, maxLength: 2000 }
+      items: { type: 'string', pattern: SINGLE_LINE, maxLength: 2000, description: 'one line' }
     },
-    name: { type: 'string', pattern: '^[^\\u0000-\\u001f\\u007f]*$', maxLength: 100 },
+    name: {
+      type: 'string',
+      pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+      maxLength: 100,
+      description: 'a name without control characters'
+    },
     mpi: { type: 'boolean' },
     nanny: { type: 'boolean' }
   }
@@ -77,7 +84,7 @@ let compiled: ValidateFunction | undefined;
 
 /** Compiled on first use: a companion that never starts a set does not hold the validator. */
 function startValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true }).compile(startSetSchema);
+  compiled ??= new Ajv({ allErrors: true, verbose: true }).compile(startSetSchema);
   return compiled;
 }
 

@@ -1,6 +1,7 @@
 import { FINAL_STATES } from '../slurm/squeue';
 import { formatDuration, parseSlurmDuration } from './durations';
 import { EndReason, MonitorStatus, SetJob, StoredSet } from './types';
+import { neverStarts } from '../../../protocol/pending-reasons';
 
 /**
  * The state machine of a set, as a pure function of what was last seen:
@@ -31,21 +32,6 @@ export interface Observation {
   /** The monitor's status.json, when read. */
   status?: MonitorStatus;
 }
-
-/** Reasons with which a pending job never starts: the request exceeds the partition. */
-const NEVER_REASONS = new Set([
-  'PartitionNodeLimit',
-  'PartitionConfig',
-  'PartitionTimeLimit',
-  'BadConstraints',
-  'InvalidAccount',
-  'InvalidQOS',
-  'AccountNotAllowed',
-  'QOSMaxWallDurationPerJobLimit',
-  'QOSMaxNodePerJobLimit',
-  'QOSMaxCpuPerJobLimit',
-  'DependencyNeverSatisfied'
-]);
 
 /** A just-submitted job may be missing from a snapshot taken before sbatch returned. */
 const GONE_AFTER_MS = 10_000;
@@ -114,7 +100,7 @@ function updateJobs(jobs: SetJob[], obs: Observation): SetJob[] {
 }
 
 function pendingMessage(reason: string | undefined): string {
-  if (reason && NEVER_REASONS.has(reason)) {
+  if (neverStarts(reason)) {
     return `will never run: ${reason} (the request exceeds what the partition allows); stop it and ask for less`;
   }
   return reason && reason !== 'None' ? `waiting in the queue: ${reason}` : 'waiting in the queue';

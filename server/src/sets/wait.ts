@@ -1,3 +1,4 @@
+import { neverStarts } from '../../../protocol/pending-reasons';
 import { SetManager } from './manager';
 import { SetRecord } from './types';
 
@@ -7,13 +8,19 @@ import { SetRecord } from './types';
  * to be gone.
  */
 
-/** How a wait ended: the goal reached, the set ended (or is ending) first, or the time is up. */
-export type WaitOutcome = 'ready' | 'ended' | 'timeout';
+/**
+ * How a wait ended: the goal reached, the set ended (or is ending) first, a job of the set
+ * pends for a reason that means it will never start (PartitionNodeLimit…), or the time is up.
+ */
+export type WaitOutcome = 'ready' | 'ended' | 'never' | 'timeout';
 
 /** A set is ready for `workers` when it runs with that many connected; stopping or ended, it never will be. */
 export function readiness(record: SetRecord, workers: number): WaitOutcome | undefined {
   if (record.state === 'stopping' || record.state === 'ended') {
     return 'ended';
+  }
+  if ((record.jobs ?? []).some(job => job.state === 'PENDING' && neverStarts(job.reason))) {
+    return 'never';
   }
   return record.state === 'running' && record.workers.connected >= workers ? 'ready' : undefined;
 }

@@ -1,21 +1,28 @@
 import { posix } from 'node:path';
 import { CommandRunner } from '../runners/types';
 import { ABORT_ON_RETRY, checkResult } from './errors';
-import { assertJobIds, hetJobOf } from './jobids';
+import { assertJobIds, hetJobOf, parseJobStates } from './jobids';
 import { parseScontrolShowJob, scontrolShowJobArgv } from './scontrol';
-import { Partition, parseSinfoPartitions, sinfoPartitionsArgv } from './sinfo';
+import type { Partition } from '../../../protocol/resources';
+import { combinePartitions } from './partitions';
+import { PartitionConfig, parseScontrolPartitions, scontrolPartitionsArgv } from './scontrol-partitions';
+import { SinfoNode, parseSinfoNodes, sinfoNodesArgv } from './sinfo';
 import { SubmitRequest, parseSbatchParsable, sbatchArgv } from './sbatch';
 import { SqueueQuery, squeueCommand } from './squeue';
+import { TestOnlyResult, parseTestOnly, sbatchTestOnlyArgv } from './test-only';
 import { SqueueRecords, newNonce, readSqueueRecords } from './squeue-records';
 
 export type JobAction = 'cancel' | 'hold' | 'release';
 
 /** Everything the companion asks of Slurm, whatever the transport. */
 export interface SlurmAdapter {
+  /** Every partition: node states, CPUs, memory and GPUs now, and its limits. */
   partitions(): Promise<Partition[]>;
   /** squeue's records in wire form (the poller splits and diffs them itself), and any it refused. */
   queue(query?: SqueueQuery): Promise<SqueueRecords>;
   jobAction(action: JobAction, ids: string[]): Promise<void>;
+  /** Each id's state as squeue knows it now (any user's, finished ones for MinJobAge); absent: unknown. */
+  jobStates(ids: string[]): Promise<Map<string, string>>;
   showJob(id: string): Promise<Array<Record<string, string>>>;
   /**
    * Slurm's expected start of a pending job (`squeue --start`: a scheduler simulation inside
@@ -24,6 +31,8 @@ export interface SlurmAdapter {
   startEstimate(id: string): Promise<string | undefined>;
   /** Submits a batch script; returns the job id. */
   submit(request: SubmitRequest): Promise<string>;
+  /** Asks Slurm when and where the job would start (`sbatch --test-only`), or why it would not. */
+  testOnly(request: SubmitRequest): Promise<TestOnlyResult>;
 }
 
 export interface SlurmAdapterOptions {
@@ -43,7 +52,20 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
 
   return {
     async partitions() {
-      return parseSinfoPartitions(await run(sinfoPartitionsArgv(bin('sinfo'))));
+      const [nodes, configs] = await Promise.allSettled([
+        run(sinfoNodesArgv(bin('sinfo'))).then(parseSinfoNodes),
+        run(scontrolPartitionsArgv(bin('scontrol'))).then(parseScontrolPartitions)
+      ]);
+      // both fail alike when Slurm is unreachable: say sinfo's words, as the sidebar always did
+      for (const answer of [nodes, configs]) {
+        if (answer.status === 'rejected') {
+          throw answer.reason;
+        }
+      }
+      return combinePartitions(
+        (configs as PromiseFulfilledResult<PartitionConfig[]>).value,
+        (nodes as PromiseFulfilledResult<SinfoNode[]>).value
+      );
     },
     async queue(query) {
       // a new secret per run: it bounds other users' text in this output only (squeue-records.ts)
@@ -60,8 +82,35 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
         action === 'cancel' ? [bin('scancel'), '--', ...targets] : [bin('scontrol'), action, targets.join(',')];
       await run(argv);
     },
+    async jobStates(ids) {
+      assertJobIds(ids);
+      const argv = [
+        bin('squeue'),
+        '--noheader',
+        '--array',
+        '--states=all',
+        `--jobs=${ids.join(',')}`,
+        '--format=%i|%T'
+      ];
+      const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY });
+      // squeue refuses a list of ids none of which it knows: that is an answer, not a failure
+      if (result.code !== 0 && /Invalid job id specified/.test(result.stderr)) {
+        return new Map();
+      }
+      return parseJobStates(checkResult('squeue', result));
+    },
     async submit(request) {
       return parseSbatchParsable(await run(sbatchArgv(request.options, bin('sbatch')), request.script));
+    },
+    async testOnly(request) {
+      const argv = sbatchTestOnlyArgv(request.options, bin('sbatch'));
+      const result = await runner.run(argv, { timeoutMs, abortOn: ABORT_ON_RETRY, stdin: request.script });
+      // a refusal is an answer (exit 1, Slurm's reason); a controller that does not answer is an error
+      if (result.code !== 0 && !result.aborted && !/Unable to contact|Socket timed out/i.test(result.stderr)) {
+        return parseTestOnly(result.stderr, result.code);
+      }
+      checkResult('sbatch', result);
+      return parseTestOnly(result.stderr, result.code);
     },
     async startEstimate(id) {
       assertJobIds([id]);

@@ -48,7 +48,12 @@ function parseLine(line: string, into: Record<string, string>): void {
     into[firstKey] = line.slice(eq + 1);
     return;
   }
-  // Key=Value pairs separated by spaces; a value runs until the next " Key=".
+  Object.assign(into, parseKeyValues(line));
+}
+
+/** `Key=Value Key=Value …` of one scontrol line; a value runs until the next " Key=". */
+export function parseKeyValues(line: string): Record<string, string> {
+  const into: Record<string, string> = {};
   const re = /(?:^|\s)([A-Za-z][A-Za-z0-9_:/.]*)=/g;
   const marks: Array<{ key: string; start: number; valueStart: number }> = [];
   let m: RegExpExecArray | null;
@@ -59,4 +64,5 @@ function parseLine(line: string, into: Record<string, string>): void {
     const end = i + 1 < marks.length ? marks[i + 1].start : line.length;
     into[mark.key] = line.slice(mark.valueStart, end).trim();
   });
+  return into;
 }

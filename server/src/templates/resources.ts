@@ -1,3 +1,4 @@
+import { SLURM_TIME_FORMS } from '../../../protocol/slurm-units';
 import { FieldError, FieldErrors, pointer } from './errors';
 import { fillPlain, placeholders } from './placeholders';
 import { RESOURCE_NAMES, ResourceName, Resources } from './types';
@@ -28,7 +29,7 @@ const RULES: Record<ResourceName, ResourceRule> = {
   ntasks: { option: 'ntasks', valid: COUNT, expected: 'a positive integer' },
   cpusPerTask: { option: 'cpus-per-task', valid: COUNT, expected: 'a positive integer' },
   memory: { option: 'mem', valid: /^[0-9]{1,9}[KMGT]?$/, expected: 'a size such as 4G, 512M or 4096 (MB)' },
-  time: { option: 'time', valid: isSlurmTime, expected: 'minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS' },
+  time: { option: 'time', valid: isSlurmTime, expected: SLURM_TIME_FORMS },
   partition: { option: 'partition', valid: /^[A-Za-z0-9_.+-]+(,[A-Za-z0-9_.+-]+)*$/, expected: 'partition names' },
   account: { option: 'account', valid: NAME, expected: 'an account name (letters, digits, _ . + -)' },
   qos: { option: 'qos', valid: NAME, expected: 'a QOS name (letters, digits, _ . + -)' },
@@ -43,6 +44,11 @@ const RULES: Record<ResourceName, ResourceRule> = {
   error: { option: 'error', valid: TOKEN, expected: 'a path without spaces, quotes, # or backslashes' },
   chdir: { option: 'chdir', valid: TOKEN, expected: 'a path without spaces, quotes, # or backslashes' }
 };
+
+/** The sbatch option of each resource (`cpusPerTask` → `cpus-per-task`). */
+export function resourceOption(name: ResourceName): string {
+  return RULES[name].option;
+}
 
 /** Slurm's time formats; `days-` needs hours. */
 export function isSlurmTime(value: string): boolean {

@@ -9,6 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { TemplatesModel } from './model';
 import { HpcFieldErrors, IJobTemplate, TEMPLATE_ID_PATTERN, templateFile } from './api';
 import { formDialog, IDialogProblem } from '../shared/formDialog';
+import { errorText } from '../shared/errorText';
 
 /**
  * Copy a template (centre or personal) into a new personal one, then open
@@ -102,7 +103,7 @@ export async function deleteTemplate(
     await model.deletePersonal(template.id);
     Notification.success(trans.__('Deleted the template "%1".', template.id), { autoClose: 4000 });
   } catch (error) {
-    Notification.error(trans.__('Could not delete the template: %1', message(error)));
+    Notification.error(trans.__('Could not delete the template: %1', errorText(error)));
   }
 }
 
@@ -213,8 +214,4 @@ function freeId(base: string, taken: (id: string) => boolean): string {
     id = `${stem}-${n}`;
   }
   return id;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

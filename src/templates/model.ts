@@ -1,6 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { VDomModel } from '@jupyterlab/ui-components';
 
+import { errorText } from '../shared/errorText';
 import type { IHpcCluster, IHpcClusters } from '../tokens';
 import {
   HpcFieldErrors,
@@ -15,17 +16,9 @@ import { checkValues, FormValue, FormValues, initialValues, personalCopy } from 
 import { CLUSTER_FIELD, errorsByField, IServerErrors } from './fieldErrors';
 import { PreviewState, TemplatePreview } from './preview';
 import { ITestOnlyView, TestOnlyCheck } from './testOnly';
+import { clusterChoices, IClusterChoice, keepOrPick } from './clusterChoices';
 
-/**
- * A cluster the selected template may be submitted to.
- */
-export interface IClusterChoice {
-  name: string;
-  /**
-   * False when the companion could not query the cluster lately.
-   */
-  ok: boolean;
-}
+export type { IClusterChoice };
 
 /**
  * The Templates section's state: the list, the selected template's form
@@ -187,7 +180,7 @@ export class TemplatesModel extends VDomModel {
         this._select(this.find(selected.source, selected.id), this._values);
       }
     } catch (error) {
-      this._listError = message(error);
+      this._listError = errorText(error);
     } finally {
       this._loading = false;
       if (!this.isDisposed) {
@@ -343,14 +336,12 @@ export class TemplatesModel extends VDomModel {
    * keeping the picked one while it is allowed.
    */
   private _updateClusterChoices(): void {
-    const allowed = this._selected?.clusters ?? [];
-    const choices = this._clusters.clusters
-      .filter(c => allowed.length === 0 || allowed.includes(c.name))
-      .map(c => ({ name: c.name, ok: c.status === 'ok' }));
+    const choices = clusterChoices(this._selected, this._clusters);
     const changed = JSON.stringify(choices) !== JSON.stringify(this._clusterChoices);
     this._clusterChoices = choices;
-    if (!choices.some(c => c.name === this._cluster)) {
-      this._cluster = (choices.find(c => c.ok) ?? choices[0])?.name ?? '';
+    const cluster = keepOrPick(choices, this._cluster);
+    if (cluster !== this._cluster) {
+      this._cluster = cluster;
       this._schedulePreview();
       this.stateChanged.emit();
     } else if (changed) {
@@ -396,21 +387,11 @@ export class TemplatesModel extends VDomModel {
  */
 export namespace TemplatesModel {
   export interface IOptions {
-    /**
-     * The clusters a job can be submitted to.
-     */
+    /** The clusters a job can be submitted to. */
     clusters: IHpcClusters;
-    /**
-     * Server connection settings; defaults to the page's.
-     */
+    /** Server connection settings; defaults to the page's. */
     serverSettings?: ServerConnection.ISettings;
-    /**
-     * Milliseconds of quiet after a change before the preview is rendered.
-     */
+    /** Milliseconds of quiet after a change before the preview is rendered. */
     previewDelay?: number;
   }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

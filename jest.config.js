@@ -50,8 +50,10 @@ module.exports = {
       ...common,
       displayName: 'frontend',
       testMatch: ['<rootDir>/test/unit/frontend/**/*.test.ts'],
-      testEnvironment: jupyterLab.testEnvironment,
+      testEnvironment: '<rootDir>/test/helpers/jsdom-environment.js',
       setupFiles: jupyterLab.setupFiles,
+      // ws's Node build, not its browser stub: the companion's code runs here too
+      resolver: jupyterLab.resolver,
       moduleNameMapper: jupyterLab.moduleNameMapper,
       moduleFileExtensions: jupyterLab.moduleFileExtensions,
       transform: {

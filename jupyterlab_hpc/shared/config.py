@@ -15,9 +15,8 @@ from typing import Any, Optional
 from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Config
 
-from .poll_limits import PollLimits
-
 from ..protocol import CLUSTER_FIELDS, TRANSPORTS
+from .poll_limits import PollLimits
 
 NODE_ENV_VAR = "JUPYTERLAB_HPC_NODE"
 

@@ -163,3 +163,24 @@ export interface ClusterStatus {
   /** ISO 8601 time of the companion's last successful query. */
   updatedAt: string;
 }
+
+/** A column of `%sinfo`'s tables: a partition's member or one of its node counts, and its header. */
+export interface PartitionColumn {
+  key: keyof Omit<Partition, 'nodes'> | keyof NodeCounts;
+  header: string;
+}
+
+/**
+ * The columns of `%sinfo`'s tables (jupyterlab_hpc/kernel/display.py, text and HTML): the
+ * partition (the default one marked `*`, as sinfo does), its availability, its node counts.
+ */
+export const PARTITION_COLUMNS: readonly PartitionColumn[] = [
+  { key: 'name', header: 'PARTITION' },
+  { key: 'available', header: 'AVAIL' },
+  { key: 'total', header: 'NODES' },
+  { key: 'idle', header: 'IDLE' },
+  { key: 'allocated', header: 'ALLOC' },
+  { key: 'mixed', header: 'MIXED' },
+  { key: 'down', header: 'DOWN' },
+  { key: 'other', header: 'OTHER' }
+];

@@ -104,3 +104,35 @@ test('the jobs panel shows every column, the details pane, and comes back after 
     await runCommand('scancel', [waiting, running]);
   }
 });
+
+test("the toolbar's Hold and Release follow the selected job's new state", async ({ page }) => {
+  const tag = randomBytes(4).toString('hex');
+  const id = await sbatch(['-J', `hpc-panel-hold-${tag}`, '--begin=now+1hour', '--wrap', 'true']);
+  try {
+    await openLab(page);
+    await page.evaluate(() =>
+      (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands
+        .execute('hpc:open-jobs-panel')
+        .then(() => null)
+    );
+    const panel = page.locator('#jp-hpc-jobs');
+    const row = panel.locator(`.jp-Hpc-jobRow[data-job-id="${id}"]`);
+    await expect(row).toBeVisible({ timeout: 120_000 });
+    await row.click();
+    const hold = panel.locator('.jp-Toolbar [data-command="hpc:hold-jobs"]');
+    const release = panel.locator('.jp-Toolbar [data-command="hpc:release-jobs"]');
+    // Lab's toolbar buttons are custom elements: their state is in aria-disabled.
+    await expect(hold).toHaveAttribute('aria-disabled', 'false');
+    await expect(release).toHaveAttribute('aria-disabled', 'true');
+
+    await hold.click();
+    await page.locator('.jp-Dialog .jp-mod-accept').click();
+    // The next poll brings the held job: the buttons follow without selecting it again.
+    await expect(row.locator('[data-column="reason"]')).toHaveText(/^JobHeld(User|Admin)$/, { timeout: 30_000 });
+    await expect(release).toHaveAttribute('aria-disabled', 'false');
+    await expect(hold).toHaveAttribute('aria-disabled', 'true');
+    await expect(row).toHaveAttribute('aria-selected', 'true');
+  } finally {
+    await runCommand('scancel', [id]);
+  }
+});

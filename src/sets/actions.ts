@@ -10,13 +10,18 @@ import { DialogValues, formDialog, IDialogProblem } from '../shared/formDialog';
 import { SetKind, startProblems } from './api';
 import { ISetCardActions, kindLabel } from './card';
 import type { ISetsContext } from './context';
-import { DashboardPanel, openDashboard } from './dashboard';
+import { DashboardPanel, markDashboardEnded, openDashboard } from './dashboard';
 import { useInNotebook } from './notebook';
 import { setEnvironments, startFields, startRequest } from './startForm';
 
 export class SetsActions implements ISetCardActions {
   constructor(private readonly _ctx: ISetsContext) {
     this.showJob = _ctx.queue ? (cluster, jobId) => this._showJob(cluster, jobId) : undefined;
+    _ctx.model.stateChanged.connect(() =>
+      this._dashboards.forEach(panel =>
+        markDashboardEnded(panel, _ctx.model.get(panel.node.dataset.setId ?? ''), _ctx.trans)
+      )
+    );
   }
 
   readonly showJob?: (cluster: string, jobId: string) => void;

@@ -27,7 +27,13 @@ export async function serve(app: FastifyInstance, token: string): Promise<Served
       }
       return fetch(url + path, { ...rest, headers });
     },
-    close: () => app.close()
+    async close() {
+      // a request still open (a model's late preview, a keep-alive socket under load) would
+      // hold app.close() until jest's hook timeout: end every connection with it
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
+    }
   };
 }
 

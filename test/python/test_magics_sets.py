@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -66,6 +67,40 @@ def test_dask_start_and_stop(kernel: Kernel, hpc: HpcEnv) -> None:
     jobs = set_job_ids(hpc, set_id)
     kernel.ok(f"%dask stop {set_id}", timeout=90)
     wait_until(lambda: not (jobs & squeue_ids()), 30, "the dask set's jobs gone from squeue")
+
+
+def test_dask_start_from_a_template(kernel: Kernel, hpc: HpcEnv) -> None:
+    """The companion renders the template's set-up: the workers see what it exports, the value stays data."""
+    template = {
+        "id": "dask-env",
+        "title": "Dask with a greeting",
+        "kind": "dask",
+        "script": "",
+        "setup": ["export HPC_GREETING={{greeting}}"],
+        "parameters": {"greeting": {"type": "string", "default": "hello"}},
+    }
+    (hpc.data_dir / "templates").mkdir(exist_ok=True)
+    (hpc.data_dir / "templates" / "dask-env.json").write_text(json.dumps(template))
+    assert_one_line_error(kernel.execute("%dask start -n 1 --param greeting=x"), "--param needs --template")
+    assert_one_line_error(kernel.execute("%dask start -n 1 --template dask-env --param oops"), "NAME=VALUE")
+    kernel.ok(
+        "client = %dask start -n 2 --time 10 --template dask-env --param 'greeting=hi $(id) there'",
+        timeout=START + 30,
+    )
+    seen = kernel.eval("sorted(set(client.run(__import__('os').getenv, 'HPC_GREETING').values()))")
+    assert seen == ["hi $(id) there"]
+    set_id = started_set_id(kernel, "dask")
+    record = hpc.api("GET", f"sets/{set_id}").json()
+    assert record["spec"]["fromTemplate"] == {
+        "id": "dask-env",
+        "source": "personal",
+        "params": {"greeting": "hi $(id) there"},
+    }
+    jobs = set_job_ids(hpc, set_id)
+    kernel.ok(f"%dask stop {set_id}", timeout=90)
+    wait_until(lambda: not (jobs & squeue_ids()), 30, "the dask set's jobs gone from squeue")
+    # a template of another kind is refused in words
+    assert_one_line_error(kernel.execute("%ipcluster start -n 1 --template dask-env"), "dask template")
 
 
 def test_dask_nanny_on_request(kernel: Kernel, hpc: HpcEnv) -> None:

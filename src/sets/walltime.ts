@@ -43,7 +43,9 @@ export function watchWalltime(options: IWalltimeWarningOptions): Poll {
     const now = Date.now();
     for (const record of model.sets) {
       const left = secondsLeft(record, now);
-      if (left === null || warned.has(record.id) || record.state === 'stopping' || left > minutes * 60) {
+      // a set started with a limit inside the warning window knows its end: no warning at its start
+      const shortLimit = record.timeLimit !== undefined && record.timeLimit <= minutes * 60;
+      if (left === null || shortLimit || warned.has(record.id) || record.state === 'stopping' || left > minutes * 60) {
         continue;
       }
       warned.add(record.id);

@@ -125,11 +125,11 @@ test('a 2-minute set: the walltime warning comes first, then "time limit", then 
   const name = `hpc-ui-walltime-${randomBytes(3).toString('hex')}`;
   await section.locator('.jp-Hpc-setsStart button[data-kind="dask"]').click();
   const dialog = page.locator('.jp-Dialog');
+  // the template chooser comes first (this spec's personal template is of this kind): none
   const choice = dialog.locator('#jp-Hpc-dialogField-template');
-  if (await choice.isVisible()) {
-    await choice.selectOption('');
-    await dialog.locator('button.jp-mod-accept').click();
-  }
+  await expect(choice).toBeVisible();
+  await choice.selectOption('');
+  await dialog.locator('button.jp-mod-accept').click();
   await dialog.locator('#jp-Hpc-dialogField-workers').fill('1');
   await dialog.locator('#jp-Hpc-dialogField-time').fill('2');
   await dialog.locator('#jp-Hpc-dialogField-name').fill(name);

@@ -28,8 +28,13 @@ START = 180.0  # seconds for a set to be scheduled and its engines to connect
 
 
 def started_set_id(k: Kernel, kind: str) -> str:
-    msg = k.wait_comm_msg(lambda d: d.get("type") == "set-started" and d.get("kind") == kind)
-    return msg["content"]["data"]["setId"]
+    """The set the last start of this kind started: the kernel's comm messages hold the module's earlier ones too."""
+
+    def started(d: dict) -> bool:
+        return d.get("type") == "set-started" and d.get("kind") == kind
+
+    k.wait_comm_msg(started)
+    return [m for m in k.comm_msgs if started(m["content"]["data"])][-1]["content"]["data"]["setId"]
 
 
 def set_job_ids(hpc: HpcEnv, set_id: str) -> set[str]:

@@ -32,6 +32,11 @@ class JobColumn(TypedDict):
     header: str
 
 
+class PartitionColumn(TypedDict):
+    key: str
+    header: str
+
+
 def _load() -> dict[str, Any]:
     try:
         text = resources.files(__package__).joinpath("protocol.json").read_text(encoding="utf-8")
@@ -79,3 +84,4 @@ LAB_MESSAGES: dict[str, str] = dict(_COMM["LAB_MESSAGES"])
 TRANSPORTS: tuple[str, ...] = tuple(_CLUSTERS["TRANSPORTS"])
 CLUSTER_SCHEMA: dict[str, Any] = _CLUSTERS["CLUSTER_SCHEMA"]
 CLUSTER_FIELDS: tuple[str, ...] = tuple(CLUSTER_SCHEMA["properties"])
+PARTITION_COLUMNS: tuple[PartitionColumn, ...] = tuple(_CLUSTERS["PARTITION_COLUMNS"])

@@ -9,6 +9,8 @@
  * alone to write jupyterlab_hpc/protocol.json).
  */
 
+import type { NodeCounts, Partition } from './resources';
+
 export const TRANSPORTS = ['local', 'ssh', 'openssh'] as const;
 
 export type Transport = (typeof TRANSPORTS)[number];
@@ -131,8 +133,6 @@ export const CLUSTER_SCHEMA = {
   }
 } as const;
 
-import type { Partition } from './resources';
-
 export type { NodeCounts, Partition } from './resources';
 
 /** A cluster as `GET clusters` reports it (the reply is `{ clusters: ClusterStatus[] }`). */
@@ -146,3 +146,24 @@ export interface ClusterStatus {
   /** ISO 8601 time of the companion's last successful query. */
   updatedAt: string;
 }
+
+/** A column of `%sinfo`'s tables: a partition's member or one of its node counts, and its header. */
+export interface PartitionColumn {
+  key: keyof Omit<Partition, 'nodes'> | keyof NodeCounts;
+  header: string;
+}
+
+/**
+ * The columns of `%sinfo`'s tables (jupyterlab_hpc/kernel/display.py, text and HTML): the
+ * partition (the default one marked `*`, as sinfo does), its availability, its node counts.
+ */
+export const PARTITION_COLUMNS: readonly PartitionColumn[] = [
+  { key: 'name', header: 'PARTITION' },
+  { key: 'available', header: 'AVAIL' },
+  { key: 'total', header: 'NODES' },
+  { key: 'idle', header: 'IDLE' },
+  { key: 'allocated', header: 'ALLOC' },
+  { key: 'mixed', header: 'MIXED' },
+  { key: 'down', header: 'DOWN' },
+  { key: 'other', header: 'OTHER' }
+];

@@ -4,15 +4,10 @@
  * shows and the kernel reads: defined once here (pure types and constants).
  */
 
-/** A `custom` set's commands, from its template (the cluster controls run them). */
-export interface SetCommands {
-  headLabel: string;
-  head: string[];
-  worker: string[];
-  workerNameOption?: string;
-  readyFile: string;
-  connectionFile: string;
-}
+import type { SetCommands } from './template.gen';
+
+/** A `custom` set's commands, from its template's `set` (the cluster controls run them). */
+export type { SetCommands };
 
 export const SET_KINDS = ['dask', 'ipyparallel'] as const;
 export type SetKind = (typeof SET_KINDS)[number] | 'custom';

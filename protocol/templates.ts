@@ -1,61 +1,43 @@
 /**
- * A job template's typed parameters (templates/template.schema.json) and the one check of a
- * value against its parameter: the companion runs it on every render and submit, the Lab form
- * on every keystroke (src/templates/values.ts), so both say the same thing.
+ * A job template's types (generated from templates/template.schema.json into template.gen.ts),
+ * the listing of a loaded one, and the one check of a value against its parameter: the
+ * companion runs it on every render and submit, the Lab form on every keystroke
+ * (src/templates/values.ts), so both say the same thing.
  *
  * Pure data and pure functions: no DOM, no Node.
  */
 
 import { patternInWords } from './pattern-words';
-export interface ParameterBase {
-  title?: string;
-  description?: string;
-  /** Substituted without shell quoting: centre templates only. */
-  raw?: boolean;
-}
+import type { Parameter, TemplateFile } from './template.gen';
 
-export interface StringParameter extends ParameterBase {
-  type: 'string';
-  default?: string;
-  maxLength?: number;
-  pattern?: string;
-  multiline?: boolean;
-}
+export type {
+  BooleanParameter,
+  EnumParameter,
+  IntegerParameter,
+  NumberParameter,
+  Parameter,
+  PathParameter,
+  SetCommands,
+  StringParameter,
+  TemplateFile,
+  TemplateResources
+} from './template.gen';
 
-export interface PathParameter extends ParameterBase {
-  type: 'path';
-  default?: string;
-  maxLength?: number;
-  pattern?: string;
-}
+export type TemplateKind = NonNullable<TemplateFile['kind']>;
 
-export interface IntegerParameter extends ParameterBase {
-  type: 'integer';
-  default?: number;
-  minimum?: number;
-  maximum?: number;
-}
+/** Where a template comes from: the centre's directories (read-only) or the user's own. */
+export type TemplateSource = 'centre' | 'personal';
 
-export interface NumberParameter extends ParameterBase {
-  type: 'number';
-  default?: number;
-  minimum?: number;
-  maximum?: number;
-}
+/** A template file once loaded: every member the schema gives a default has it. */
+export type TemplateData = Required<Omit<TemplateFile, '$schema' | 'set'>> & Pick<TemplateFile, 'set'>;
 
-export interface EnumParameter extends ParameterBase {
-  type: 'enum';
-  default?: string;
-  choices: string[];
+/** A loaded, valid template as `GET templates` lists it, and where it lives. */
+export interface ListedTemplate extends TemplateData {
+  source: TemplateSource;
+  /** Only personal templates are editable by the user. */
+  editable: boolean;
+  file: string;
 }
-
-export interface BooleanParameter extends ParameterBase {
-  type: 'boolean';
-  default?: boolean;
-}
-
-export type Parameter =
-  StringParameter | PathParameter | IntegerParameter | NumberParameter | EnumParameter | BooleanParameter;
 
 /** Long enough for any path or option a form holds; a 10 kB paste is a mistake or an attack. */
 export const DEFAULT_MAX_LENGTH = 1024;

@@ -48,4 +48,9 @@ export namespace CommandIDs {
    * `dask`|`ipyparallel`).
    */
   export const startSet = 'hpc:start-set';
+  /**
+   * Open the "HPC Jobs" panel in the main area (args, as the layout restorer saved them:
+   * `cluster`, `all`, `text`, `widths`).
+   */
+  export const openJobsPanel = 'hpc:open-jobs-panel';
 }

@@ -10,6 +10,7 @@ import { ClustersModel } from './clusters/model';
 import { ClustersSection } from './clusters/section';
 import { watchSettings } from './clusters/settings';
 import { CommandIDs } from './commands';
+import { addJobsPanel } from './jobs-panel/commands';
 import { registerCommTarget } from './kernel/comms';
 import { OutputTails } from './output/tails';
 import { tailTarget } from './output/view';
@@ -147,7 +148,7 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
   description: 'Adds the live job queue to the HPC sidebar, with job actions, output tails and notifications.',
   autoStart: true,
   requires: [IHpcClusters, IHpcSidebar, IHpcSocket],
-  optional: [IHpcOutputTails, ICommandPalette, ITranslator, IHpcPollSettings],
+  optional: [IHpcOutputTails, ICommandPalette, ITranslator, IHpcPollSettings, ILayoutRestorer],
   provides: IHpcQueue,
   activate: (
     app: JupyterFrontEnd,
@@ -157,11 +158,17 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
     tails: IHpcOutputTails | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    poll: IHpcPollSettings | null
+    poll: IHpcPollSettings | null,
+    restorer: ILayoutRestorer | null
   ): IHpcQueue => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const model = new QueueModel({ socket, clusters, poll });
-    const section = new QueueSection({ model, commands: app.commands, trans });
+    const section = new QueueSection({
+      model,
+      commands: app.commands,
+      trans,
+      toolbarExtra: [CommandIDs.openJobsPanel]
+    });
     sidebar.addSection(section, { rank: 200 });
 
     const queue: IHpcQueue = {
@@ -181,6 +188,7 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
       select: (cluster, id) => queue.select(cluster, id),
       openTail
     });
+    addJobsPanel(app, { model, trans, palette, restorer });
     notifyJobEnded(socket, {
       trans,
       openOutput: openTail ? (cluster, id) => void openTail(cluster, id, 'stdout') : undefined

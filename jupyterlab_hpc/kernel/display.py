@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union, overload
 
 from ..protocol import JOBS_MIME_TYPE as JOBS_MIME
-from ..protocol import JOBS_MIME_VERSION, NOTEBOOK_JOB_COLUMNS, STATE_CODES
+from ..protocol import JOBS_MIME_VERSION, NOTEBOOK_JOB_COLUMNS, PARTITION_COLUMNS, STATE_CODES
 from .records import JobRecords
 
 # Rows a table shows (HTML, text, the mime bundle): a notebook keeps its outputs.
@@ -25,16 +25,8 @@ DISPLAY_ROWS = 1000
 # key "where" is Slurm's NODELIST(REASON), made in JobList._rows.
 JOB_COLUMNS: Sequence[tuple[str, str]] = tuple((c["key"], c["header"]) for c in NOTEBOOK_JOB_COLUMNS)
 
-PARTITION_COLUMNS: Sequence[tuple[str, str]] = (
-    ("partition", "PARTITION"),
-    ("available", "AVAIL"),
-    ("total", "NODES"),
-    ("idle", "IDLE"),
-    ("allocated", "ALLOC"),
-    ("mixed", "MIXED"),
-    ("down", "DOWN"),
-    ("other", "OTHER"),
-)
+# (key, header) of %sinfo's tables: a partition's member or node count (protocol/clusters.ts).
+SINFO_COLUMNS: Sequence[tuple[str, str]] = tuple((c["key"], c["header"]) for c in PARTITION_COLUMNS)
 
 SET_COLUMNS: Sequence[tuple[str, str]] = (
     ("id", "SET"),
@@ -226,20 +218,17 @@ class PartitionList(_Table):
         self.clusters = [dict(c) for c in clusters]
 
     def _rows(self) -> list[dict]:
-        return [
-            dict(p, partition=p["partition"] + ("*" if p.get("default") else ""), **(p.get("nodes") or {}))
-            for p in self
-        ]
+        return [dict(p, name=p["name"] + ("*" if p.get("default") else ""), **(p.get("nodes") or {})) for p in self]
 
     def notes(self) -> list[str]:
         return [visible(f"{c['name']}: {c['error']}") for c in self.clusters if c.get("error")]
 
     def text(self) -> str:
-        return "\n".join([text_table(self._rows(), _with_cluster(PARTITION_COLUMNS, True)), *self.notes()])
+        return "\n".join([text_table(self._rows(), _with_cluster(SINFO_COLUMNS, True)), *self.notes()])
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         caption = "Partitions of " + ", ".join(c["name"] for c in self.clusters)
-        columns = _with_cluster(PARTITION_COLUMNS, True)
+        columns = _with_cluster(SINFO_COLUMNS, True)
         return {"text/html": html_table(self._rows(), columns, caption, "jp-Hpc-partitionsTable", self.notes())}
 
 

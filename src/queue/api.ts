@@ -45,6 +45,30 @@ export async function jobAction(
 }
 
 /**
+ * What the companion knows of one job: `scontrol show job` (several entries for het jobs and
+ * arrays) and, while it is pending, Slurm's expected start (`squeue --start`), if any.
+ */
+export interface JobInfo {
+  jobs: JobDetails[];
+  start: string | null;
+}
+
+export async function jobInfo(cluster: string, id: string, settings?: ServerConnection.ISettings): Promise<JobInfo> {
+  const reply = await requestAPI<{ jobs?: unknown; start?: unknown }>(
+    jobsPath(cluster, id),
+    { method: 'GET' },
+    settings
+  );
+  const jobs = Array.isArray(reply?.jobs) ? reply.jobs : [];
+  return {
+    jobs: jobs
+      .filter((job): job is { [key: string]: unknown } => typeof job === 'object' && job !== null)
+      .map(job => Object.fromEntries(Object.entries(job).map(([key, value]) => [key, String(value ?? '')]))),
+    start: typeof reply?.start === 'string' && reply.start !== '' ? reply.start : null
+  };
+}
+
+/**
  * `scontrol show job` of a job: several entries for het jobs and arrays.
  */
 export async function jobDetails(
@@ -52,9 +76,5 @@ export async function jobDetails(
   id: string,
   settings?: ServerConnection.ISettings
 ): Promise<JobDetails[]> {
-  const reply = await requestAPI<{ jobs?: unknown }>(jobsPath(cluster, id), { method: 'GET' }, settings);
-  const jobs = Array.isArray(reply?.jobs) ? reply.jobs : [];
-  return jobs
-    .filter((job): job is { [key: string]: unknown } => typeof job === 'object' && job !== null)
-    .map(job => Object.fromEntries(Object.entries(job).map(([key, value]) => [key, String(value ?? '')])));
+  return (await jobInfo(cluster, id, settings)).jobs;
 }

@@ -35,6 +35,38 @@ const FIRST_FIELDS = [
 ];
 
 /**
+ * scontrol's keys in words (translated where shown); the others keep Slurm's key.
+ */
+const FIELD_WORDS: { readonly [key: string]: string } = {
+  JobId: 'Job ID',
+  JobName: 'Name',
+  UserId: 'User',
+  JobState: 'State',
+  Reason: 'Reason',
+  ExitCode: 'Exit code',
+  Partition: 'Partition',
+  NumNodes: 'Nodes',
+  NumCPUs: 'CPUs',
+  NodeList: 'Node list',
+  TimeLimit: 'Time limit',
+  RunTime: 'Run time',
+  SubmitTime: 'Submitted',
+  StartTime: 'Start',
+  EndTime: 'End',
+  WorkDir: 'Working directory',
+  Command: 'Command',
+  StdOut: 'Output file',
+  StdErr: 'Error file',
+  Account: 'Account',
+  QOS: 'QOS',
+  Priority: 'Priority',
+  MinMemoryNode: 'Memory per node',
+  MinMemoryCPU: 'Memory per CPU',
+  TRES: 'Resources',
+  Dependency: 'Dependency'
+};
+
+/**
  * The fields of one or more jobs (an array or het job has several
  * entries), as definition lists.
  */
@@ -56,7 +88,7 @@ export function JobDetailsBody(props: { jobs: ReadonlyArray<JobDetails>; trans: 
             <dl className="jp-Hpc-jobDetailsFields">
               {keys.map(key => (
                 <React.Fragment key={key}>
-                  <dt>{key}</dt>
+                  <dt title={key}>{key in FIELD_WORDS ? trans.__(FIELD_WORDS[key]) : key}</dt>
                   <dd data-field={key}>{visibleText(job[key])}</dd>
                 </React.Fragment>
               ))}

@@ -4,7 +4,7 @@
  * the same time, so that neither has to parse anything per comparison.
  */
 
-import { isFinalState, Job, JOB_FIELD_NAMES, JobField } from '../../protocol/jobs';
+import { isFinalState, Job, JOB_FIELD_NAMES, JobField, NONE_VALUES } from '../../protocol/jobs';
 
 /**
  * The squeue fields of a job (protocol/jobs.ts), as the companion sends them (all strings,
@@ -131,11 +131,14 @@ export function slurmSeconds(value: string): number {
   return ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes)) * 60 + Number(seconds);
 }
 
+const NO_VALUE: ReadonlySet<string> = new Set(NONE_VALUES);
+
 /**
- * The pending reason worth showing: squeue says `None` when there is none.
+ * The pending reason worth showing: squeue says `None` when there is none (and a job
+ * that did not come through a decoder may still hold one of Slurm's placeholders).
  */
 export function shownReason(job: Pick<IHpcJob, 'reason'>): string {
-  return job.reason === 'None' || job.reason === '(null)' ? '' : job.reason;
+  return job.reason === 'None' || NO_VALUE.has(job.reason) ? '' : job.reason;
 }
 
 /**

@@ -225,6 +225,9 @@ export class QueueModel extends QueueData {
     if (change && store.cluster === this._cluster) {
       const view = this._view();
       selection = this._selection.prune(id => view !== undefined && view.indexOf(id) >= 0);
+      // A selected job in a new state (held, released, started) changes which actions apply.
+      const ids = this._selection.ids;
+      selection ||= ids.size > 0 && (change.reset || change.added.some(job => ids.has(job.id)));
     }
     if (change && this._reveal.cluster === store.cluster) {
       this._tryReveal(newJobs(store, change));

@@ -8,7 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import * as React from 'react';
 
-import { QUEUE_TABLE_COLUMNS } from '../../protocol/jobs';
+import { QUEUE_TABLE_COLUMNS, QueueTableColumn } from '../../protocol/jobs';
 import { IQueueJob, shownReason } from './jobs';
 import type { QueueModel } from './model';
 import type { ISelectModifiers } from './selection';
@@ -33,22 +33,41 @@ interface IColumn {
   value: (job: IQueueJob) => string;
 }
 
-const COLUMNS: ReadonlyArray<IColumn> = QUEUE_TABLE_COLUMNS.map(({ key, label }) => ({
-  id: key,
-  label: trans => trans.__(label),
-  value: key === 'reason' ? shownReason : job => job[key]
-}));
+/**
+ * Column widths in pixels set by the user (dragging a header's edge), by column; the others
+ * keep their track from protocol/jobs.ts.
+ */
+export type ColumnWidths = { readonly [column: string]: number };
+
+/** The narrowest a dragged column gets, in pixels. */
+const MIN_COLUMN_PX = 32;
+
+function tableColumns(columns: ReadonlyArray<QueueTableColumn>): ReadonlyArray<IColumn> {
+  return columns.map(({ key, label }) => ({
+    id: key,
+    label: trans => trans.__(label),
+    value: key === 'reason' ? shownReason : job => job[key]
+  }));
+}
 
 /**
  * The rows' grid (`style/queue.css` reads it from `--jp-Hpc-jobColumns`): one track per
- * column, as protocol/jobs.ts sizes it, and the table never narrower than their sum.
+ * column, as protocol/jobs.ts sizes it or the user dragged it, and the table never narrower
+ * than their sum.
  */
-const GRID_STYLE = {
-  '--jp-Hpc-jobColumns': QUEUE_TABLE_COLUMNS.map(c => (c.grow ? `minmax(${c.minEm}em, 2fr)` : `${c.minEm}em`)).join(
-    ' '
-  ),
-  minWidth: `${QUEUE_TABLE_COLUMNS.reduce((sum, c) => sum + c.minEm, 0)}em`
-} as React.CSSProperties;
+function gridStyle(columns: ReadonlyArray<QueueTableColumn>, widths: ColumnWidths): React.CSSProperties {
+  const track = (c: QueueTableColumn): string => {
+    const px = widths[c.key];
+    return px !== undefined ? `${px}px` : c.grow ? `minmax(${c.minEm}em, 2fr)` : `${c.minEm}em`;
+  };
+  const min = columns.map(c => (widths[c.key] !== undefined ? `${widths[c.key]}px` : `${c.minEm}em`)).join(' + ');
+  return {
+    '--jp-Hpc-jobColumns': columns.map(track).join(' '),
+    minWidth: `calc(${min})`
+  } as React.CSSProperties;
+}
+
+const NO_WIDTHS: ColumnWidths = {};
 
 export interface IQueueTableProps {
   rows: ReadonlyArray<IQueueJob>;
@@ -71,6 +90,11 @@ export interface IQueueTableProps {
   onToggle: () => void;
   /** Delete key: cancel the selected jobs (after confirmation). */
   onDelete: () => void;
+  /** The columns shown; the sidebar's (protocol/jobs.ts QUEUE_TABLE_COLUMNS) by default. */
+  columns?: ReadonlyArray<QueueTableColumn>;
+  /** Widths the user dragged; with `onResize`, the headers' edges can be dragged. */
+  widths?: ColumnWidths;
+  onResize?: (column: SortColumn, px: number) => void;
 }
 
 /**
@@ -82,6 +106,7 @@ function rowDomId(prefix: string, id: string): string {
 }
 
 interface IJobRowProps {
+  columns: ReadonlyArray<IColumn>;
   job: IQueueJob;
   index: number;
   start: number;
@@ -129,7 +154,7 @@ const JobRow = React.memo(function JobRow(props: IJobRowProps): JSX.Element {
       onDoubleClick={() => props.onOpen(index)}
       onContextMenu={() => props.onContextMenu(index)}
     >
-      {COLUMNS.map(column => {
+      {props.columns.map(column => {
         // Other users name their jobs: control characters are shown, not obeyed.
         const value = visibleText(column.value(job));
         return (
@@ -142,11 +167,52 @@ const JobRow = React.memo(function JobRow(props: IJobRowProps): JSX.Element {
   );
 });
 
-function HeaderRow(props: { sort: ISort; trans: TranslationBundle; onSort: (column: SortColumn) => void }) {
-  const { sort, trans, onSort } = props;
+/**
+ * The drag handle on a header's right edge: the column follows the pointer until it is let go.
+ */
+function ColumnResizer(props: { column: SortColumn; onResize: (column: SortColumn, px: number) => void }) {
+  const onPointerDown = (event: React.PointerEvent<HTMLSpanElement>): void => {
+    const cell = event.currentTarget.parentElement;
+    if (!cell) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    const handle = event.currentTarget;
+    handle.setPointerCapture(event.pointerId);
+    const startX = event.clientX;
+    const startWidth = cell.getBoundingClientRect().width;
+    const move = (e: PointerEvent): void =>
+      props.onResize(props.column, Math.max(MIN_COLUMN_PX, Math.round(startWidth + e.clientX - startX)));
+    const up = (): void => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  };
+  return (
+    <span
+      className="jp-Hpc-columnResizer"
+      data-column={props.column}
+      aria-hidden="true"
+      onPointerDown={onPointerDown}
+      onClick={event => event.stopPropagation()}
+    />
+  );
+}
+
+function HeaderRow(props: {
+  columns: ReadonlyArray<IColumn>;
+  sort: ISort;
+  trans: TranslationBundle;
+  onSort: (column: SortColumn) => void;
+  onResize?: (column: SortColumn, px: number) => void;
+}) {
+  const { sort, trans, onSort, onResize } = props;
   return (
     <div role="row" className="jp-Hpc-jobHeader" aria-rowindex={1} style={{ height: ROW_HEIGHT }}>
-      {COLUMNS.map(column => {
+      {props.columns.map(column => {
         const sorted = sort.column === column.id;
         const direction = sorted ? (sort.ascending ? 'ascending' : 'descending') : 'none';
         return (
@@ -164,6 +230,7 @@ function HeaderRow(props: { sort: ISort; trans: TranslationBundle; onSort: (colu
                 {sorted ? (sort.ascending ? '▲' : '▼') : ''}
               </span>
             </button>
+            {onResize ? <ColumnResizer column={column.id} onResize={onResize} /> : null}
           </div>
         );
       })}
@@ -176,6 +243,10 @@ function HeaderRow(props: { sort: ISort; trans: TranslationBundle; onSort: (colu
  */
 export function QueueTable(props: IQueueTableProps): JSX.Element {
   const { rows, selected, highlighted, cursor, idPrefix } = props;
+  const shownColumns = props.columns ?? QUEUE_TABLE_COLUMNS;
+  const widths = props.widths ?? NO_WIDTHS;
+  const columns = React.useMemo(() => tableColumns(shownColumns), [shownColumns]);
+  const style = React.useMemo(() => gridStyle(shownColumns, widths), [shownColumns, widths]);
   const scrollRef = React.useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -249,8 +320,14 @@ export function QueueTable(props: IQueueTableProps): JSX.Element {
       aria-activedescendant={cursorShown && cursor !== null ? rowDomId(idPrefix, cursor) : undefined}
       onKeyDown={onKeyDown}
     >
-      <div className="jp-Hpc-jobRows" style={{ ...GRID_STYLE, height: virtualizer.getTotalSize() }}>
-        <HeaderRow sort={props.sort} trans={props.trans} onSort={props.onSort} />
+      <div className="jp-Hpc-jobRows" style={{ ...style, height: virtualizer.getTotalSize() }}>
+        <HeaderRow
+          columns={columns}
+          sort={props.sort}
+          trans={props.trans}
+          onSort={props.onSort}
+          onResize={props.onResize}
+        />
         {items.map(item => {
           const job = rows[item.index];
           if (!job) {
@@ -259,6 +336,7 @@ export function QueueTable(props: IQueueTableProps): JSX.Element {
           return (
             <JobRow
               key={job.id}
+              columns={columns}
               job={job}
               index={item.index}
               start={item.start}

@@ -7,7 +7,7 @@ import { CommandIDs } from '../commands';
 import type { QueueModel } from './model';
 import type { ISelectModifiers } from './selection';
 import type { IQueueQuery, SortColumn } from './view';
-import { QueueView } from './queueView';
+import { IQueueViewProps, QueueView } from './queueView';
 
 /**
  * The job commands shown in the section's header, in order.
@@ -21,31 +21,43 @@ const TOOLBAR_COMMANDS = [
 ];
 
 /**
+ * A toolbar of the job commands (the sidebar section's header, the main-area panel's).
+ */
+export function jobActionsToolbar(commands: CommandRegistry, trans: TranslationBundle, extra: string[] = []): Toolbar {
+  const toolbar = new Toolbar();
+  toolbar.node.setAttribute('aria-label', trans.__('Job actions'));
+  for (const id of [...TOOLBAR_COMMANDS, ...extra]) {
+    // Icon-only; the caption is the tooltip and the accessible name.
+    toolbar.addItem(id, new CommandToolbarButton({ commands, id, label: '' }));
+  }
+  return toolbar;
+}
+
+/**
  * The sidebar's Queue section: renders the queue model on every change;
- * the job commands sit in its header.
+ * the job commands sit in its header, with the button opening the full-size panel.
  */
 export class QueueSection extends VDomRenderer<QueueModel> {
   constructor(options: QueueSection.IOptions) {
     super(options.model);
     this._commands = options.commands;
     this._trans = options.trans;
-    this.id = 'jp-hpc-queue';
+    this.id = options.id ?? 'jp-hpc-queue';
     this.addClass('jp-Hpc-queueSection');
     this.title.label = options.trans.__('Queue');
-    this.toolbar = new Toolbar();
-    this.toolbar.node.setAttribute('aria-label', options.trans.__('Job actions'));
-    for (const id of TOOLBAR_COMMANDS) {
-      this.toolbar.addItem(
-        id,
-        // Icon-only; the caption is the tooltip and the accessible name.
-        new CommandToolbarButton({ commands: options.commands, id, label: '' })
-      );
-    }
+    this.toolbar = jobActionsToolbar(options.commands, options.trans, options.toolbarExtra);
   }
 
   readonly toolbar: Toolbar;
 
   protected render(): JSX.Element {
+    return this.renderQueue();
+  }
+
+  /**
+   * The queue view of the model, with `extra` props (the main area's columns and widths).
+   */
+  protected renderQueue(extra: Partial<IQueueViewProps> = {}): JSX.Element {
     const model = this.model;
     return (
       <QueueView
@@ -82,6 +94,7 @@ export class QueueSection extends VDomRenderer<QueueModel> {
         onMove={this._onMove}
         onToggle={this._onToggle}
         onDelete={this._onDelete}
+        {...extra}
       />
     );
   }
@@ -124,8 +137,8 @@ export class QueueSection extends VDomRenderer<QueueModel> {
     void this._commands.execute(CommandIDs.cancelJobs);
   };
 
-  private _commands: CommandRegistry;
-  private _trans: TranslationBundle;
+  protected _commands: CommandRegistry;
+  protected _trans: TranslationBundle;
 }
 
 /**
@@ -136,5 +149,9 @@ export namespace QueueSection {
     model: QueueModel;
     commands: CommandRegistry;
     trans: TranslationBundle;
+    /** The widget's id, also the prefix of its rows' element ids. */
+    id?: string;
+    /** Commands shown after the job commands in the toolbar. */
+    toolbarExtra?: string[];
   }
 }

@@ -11,13 +11,18 @@ import type { IJobTemplate } from '../templates/api';
 import { ISetRecord, SetKind, startProblems } from './api';
 import { ISetCardActions, kindLabel } from './card';
 import type { ISetsContext } from './context';
-import { DashboardPanel, openDashboard } from './dashboard';
+import { DashboardPanel, markDashboardEnded, openDashboard } from './dashboard';
 import { useInNotebook } from './notebook';
 import { setTemplates, specValues, startFields, startRequest, templateKey } from './startForm';
 
 export class SetsActions implements ISetCardActions {
   constructor(private readonly _ctx: ISetsContext) {
     this.showJob = _ctx.queue ? (cluster, jobId) => this._showJob(cluster, jobId) : undefined;
+    _ctx.model.stateChanged.connect(() =>
+      this._dashboards.forEach(panel =>
+        markDashboardEnded(panel, _ctx.model.get(panel.node.dataset.setId ?? ''), _ctx.trans)
+      )
+    );
   }
 
   readonly showJob?: (cluster: string, jobId: string) => void;

@@ -109,6 +109,22 @@ export function kindLabel(kind: ISetRecord['kind'], trans: TranslationBundle): s
   return kind === 'dask' ? trans.__('Dask') : kind === 'ipyparallel' ? trans.__('IPyParallel') : trans.__('Custom');
 }
 
+/**
+ * What the set is, for its card: "Dask · 4 workers · local · started 14:02" (the workers as
+ * requested, so a scale shows at once; Slurm's start time, local to the cluster).
+ */
+export function setSummary(record: ISetRecord, trans: TranslationBundle): string {
+  const n = record.workers.requested;
+  const workers =
+    record.kind === 'ipyparallel' ? trans._n('%1 engine', '%1 engines', n) : trans._n('%1 worker', '%1 workers', n);
+  const parts = [kindLabel(record.kind, trans), workers, record.cluster];
+  const clock = /T(\d\d:\d\d)/.exec(record.startedAt ?? '')?.[1];
+  if (clock) {
+    parts.push(trans.__('started %1', clock));
+  }
+  return parts.join(' · ');
+}
+
 export function SetCard(props: ISetCardProps): JSX.Element {
   const { record, now, busy, actions, trans } = props;
   const { id, state } = record;
@@ -152,6 +168,7 @@ export function SetCard(props: ISetCardProps): JSX.Element {
           {state}
         </span>
       </div>
+      <div className="jp-Hpc-setSummary">{setSummary(record, trans)}</div>
       <div className="jp-Hpc-setStatus">{statusLine(record, trans)}</div>
       {state !== 'ended' && record.message && state !== 'pending' ? (
         <div className="jp-Hpc-setMessage">{record.message}</div>

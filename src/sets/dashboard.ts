@@ -16,7 +16,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { IFrame } from '@jupyterlab/ui-components';
-import type { Widget } from '@lumino/widgets';
+import { Widget } from '@lumino/widgets';
 
 import { SetsApi, type ISetRecord } from './api';
 
@@ -170,4 +170,24 @@ export async function openDashboard(
   options.addToShell(panel);
   await tracker.add(panel);
   return panel;
+}
+
+/**
+ * Say on an open dashboard that its set ended (or is forgotten): the page stays as it was
+ * last drawn, which would otherwise read as a live cluster doing nothing.
+ */
+export function markDashboardEnded(panel: DashboardPanel, record: ISetRecord | undefined, trans: TranslationBundle) {
+  if (panel.node.dataset.ended === 'true' || (record !== undefined && record.state !== 'ended')) {
+    return;
+  }
+  panel.node.dataset.ended = 'true';
+  const name = record?.name ?? panel.node.dataset.setId ?? '';
+  panel.title.label = trans.__('Dask: %1 (ended)', name);
+  const banner = new Widget();
+  banner.addClass('jp-Hpc-dashboardEnded');
+  banner.node.setAttribute('role', 'status');
+  banner.node.textContent = record?.reason
+    ? trans.__('%1 ended (%2): this dashboard no longer updates.', name, record.reason)
+    : trans.__('%1 ended: this dashboard no longer updates.', name);
+  panel.contentHeader.addWidget(banner);
 }

@@ -4,50 +4,21 @@
  */
 import type { ServerConnection } from '@jupyterlab/services';
 
+import type { ListedTemplate, Parameter, TemplateSource } from '../../protocol/templates';
 import { HpcApiError, requestAPI } from '../shared/api';
 import type { TestOnlyAnswer } from '../../protocol/resources';
 
-/**
- * Where a template comes from: the centre's directories (read-only) or the
- * user's own.
- */
-export type TemplateSource = 'centre' | 'personal';
+export type { TemplateSource };
 
 /**
- * A typed parameter of a template.
+ * A typed parameter of a template (templates/template.schema.json).
  */
-export interface ITemplateParameter {
-  type: 'string' | 'path' | 'integer' | 'number' | 'enum' | 'boolean';
-  default?: string | number | boolean;
-  title?: string;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-  pattern?: string;
-  choices?: string[];
-  multiline?: boolean;
-  raw?: boolean;
-}
+export type ITemplateParameter = Parameter;
 
 /**
  * A job template as `GET templates` lists it.
  */
-export interface IJobTemplate {
-  id: string;
-  source: TemplateSource;
-  editable: boolean;
-  file: string;
-  title: string;
-  description: string;
-  kind: string;
-  clusters: string[];
-  resources: { [name: string]: string | number };
-  modules: string[];
-  setup: string[];
-  script: string;
-  parameters: { [name: string]: ITemplateParameter };
-}
+export type IJobTemplate = ListedTemplate;
 
 /**
  * A template file that did not load, or one bad field of a request.
@@ -246,7 +217,8 @@ function normalizeList(reply: unknown): { templates: IJobTemplate[]; errors: IFi
       file: text(t.file),
       title: text(t.title) || t.id,
       description: text(t.description),
-      kind: text(t.kind, 'batch'),
+      // the companion loaded it against the schema
+      kind: text(t.kind, 'batch') as IJobTemplate['kind'],
       clusters: strings(t.clusters),
       resources: isDict(t.resources) ? (t.resources as IJobTemplate['resources']) : {},
       modules: strings(t.modules),

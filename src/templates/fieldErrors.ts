@@ -47,6 +47,7 @@ function formFields(template: IJobTemplate | null, pointer: string): string[] {
   if (kind === 'params') {
     return isParameter(segment) ? [segment] : [];
   }
-  const resource = kind === 'resources' ? template.resources[segment] : undefined;
+  const resources = template.resources as { [name: string]: string | number | undefined };
+  const resource = kind === 'resources' ? resources[segment] : undefined;
   return typeof resource === 'string' ? references(resource).filter(isParameter) : [];
 }

@@ -474,6 +474,9 @@ def test_sinfo_lists_partitions(kernel: Kernel) -> None:
     assert ["local", "debug", True] in rows and ["local", "batch", False] in rows
     shown = kernel.ok("%sinfo").results[-1]
     assert "debug*" in shown["text/plain"] and "<table" in shown["text/html"]
+    # the columns of protocol/clusters.ts PARTITION_COLUMNS, in order
+    header = shown["text/plain"].splitlines()[0].split()
+    assert header == ["CLUSTER", "PARTITION", "AVAIL", "NODES", "IDLE", "ALLOC", "MIXED", "DOWN", "OTHER"]
 
 
 def test_help_shows_usage(kernel: Kernel) -> None:

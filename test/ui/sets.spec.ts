@@ -88,6 +88,8 @@ test('a Dask cluster starts from the sidebar, shows its dashboard in Lab, and st
   await expect(card).toHaveAttribute('data-workers-connected', '2', { timeout: 120_000 });
   await expect(card.locator('.jp-Hpc-setStatus')).toHaveText('Running: 2 workers');
   await expect(card.locator('.jp-Hpc-setLeft')).toContainText('left');
+  // The card says what the set is: kind, workers, cluster, when it started.
+  await expect(card.locator('.jp-Hpc-setSummary')).toHaveText(/^Dask · 2 workers · local · started \d\d:\d\d$/);
 
   // The dashboard opens in the main area, through the Jupyter server.
   await card.locator('.jp-Hpc-setDashboard').click();
@@ -109,6 +111,13 @@ test('a Dask cluster starts from the sidebar, shows its dashboard in Lab, and st
     timeout: 60_000
   });
 
+  // Scaled, the card names the workers asked for.
+  await card.locator('.jp-Hpc-setScale input').fill('1');
+  await card.locator('.jp-Hpc-setScale button').click();
+  await expect(card.locator('.jp-Hpc-setSummary')).toHaveText(/^Dask · 1 worker · local · started \d\d:\d\d$/, {
+    timeout: 60_000
+  });
+
   // Stop, after a confirmation: the card says why it ended; no job is left.
   const jobs = ((await card.getAttribute('data-jobs')) ?? '').split(' ').filter(Boolean);
   expect(jobs.length).toBeGreaterThan(0);
@@ -119,6 +128,11 @@ test('a Dask cluster starts from the sidebar, shows its dashboard in Lab, and st
   await expect(card).toHaveAttribute('data-state', 'ended', { timeout: 60_000 });
   await expect(card).toHaveAttribute('data-reason', 'cancelled');
   await expect(card.locator('.jp-Hpc-setStatus')).toHaveText('Ended: cancelled');
+  // Its dashboard, still open, says the set ended rather than showing a frozen cluster.
+  await expect(panel).toHaveAttribute('data-ended', 'true');
+  await expect(panel.locator('.jp-Hpc-dashboardEnded')).toHaveText(
+    `${name} ended (cancelled): this dashboard no longer updates.`
+  );
   await expect
     .poll(
       async () => {

@@ -1,3 +1,5 @@
+import { isFinalState } from '../../../protocol/jobs';
+
 /**
  * Job ids as Slurm prints and accepts them: 123, array tasks 123_4 and
  * collapsed ranges 123_[5-9,11], het job components 123+0. Anything else is
@@ -45,9 +47,6 @@ export function parseJobStates(output: string): Map<string, string> {
   return states;
 }
 
-const FINAL =
-  /^(COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|OUT_OF_MEMORY|REVOKED|SPECIAL_EXIT)/;
-
 /**
  * Why an action on these ids cannot be done, in words ("job 99 is not in the queue of local",
  * "job 12 has already ended (COMPLETED)"), or undefined when each is in the queue and not
@@ -67,7 +66,7 @@ export function notActionable(
     );
     if (own.length === 0) {
       problems.push(`job ${id} is not in the queue of ${cluster}`);
-    } else if (own.every(([, state]) => FINAL.test(state))) {
+    } else if (own.every(([, state]) => isFinalState(state.split(' ')[0]))) {
       problems.push(`job ${id} has already ended (${own[0][1]})`);
     }
   }

@@ -1,13 +1,5 @@
-import type { SetCommands } from '../../../protocol/sets';
-
-export type { SetCommands };
-
-/** A job template as its file holds it (see templates/template.schema.json). */
-
-export type TemplateKind = 'batch' | 'dask' | 'ipyparallel' | 'custom';
-
-/** Where a template comes from: the centre's directories (read-only) or the user's own. */
-export type TemplateSource = 'centre' | 'personal';
+/** A job template: its file's types come from templates/template.schema.json (protocol/template.gen.ts). */
+import type { TemplateResources } from '../../../protocol/templates';
 
 export type {
   BooleanParameter,
@@ -16,10 +8,17 @@ export type {
   NumberParameter,
   Parameter,
   PathParameter,
-  StringParameter
+  SetCommands,
+  StringParameter,
+  TemplateData,
+  TemplateKind,
+  TemplateSource
 } from '../../../protocol/templates';
-import type { Parameter } from '../../../protocol/templates';
 
+/** A loaded, valid template and where it lives. */
+export type { ListedTemplate as Template } from '../../../protocol/templates';
+
+/** The sbatch options a template may set, in the order they are written. */
 export const RESOURCE_NAMES = [
   'nodes',
   'ntasks',
@@ -35,32 +34,9 @@ export const RESOURCE_NAMES = [
   'output',
   'error',
   'chdir'
-] as const;
+] as const satisfies ReadonlyArray<keyof TemplateResources>;
 
-export type ResourceName = (typeof RESOURCE_NAMES)[number];
+export type ResourceName = keyof TemplateResources;
 
 /** Literal values or text with {{name}} references. */
-export type Resources = Partial<Record<ResourceName, string | number>>;
-
-export interface TemplateData {
-  id: string;
-  title: string;
-  description: string;
-  kind: TemplateKind;
-  clusters: string[];
-  resources: Resources;
-  modules: string[];
-  setup: string[];
-  script: string;
-  parameters: Record<string, Parameter>;
-  /** Present for kind `custom`. */
-  set?: SetCommands;
-}
-
-/** A loaded, valid template and where it lives. */
-export interface Template extends TemplateData {
-  source: TemplateSource;
-  /** Only personal templates are editable by the user. */
-  editable: boolean;
-  file: string;
-}
+export type Resources = TemplateResources;

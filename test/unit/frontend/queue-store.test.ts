@@ -2,6 +2,7 @@
  * The queue view's store of one cluster (src/queue/store.ts) and how job
  * text is shown (src/shared/visible.ts): pure frontend models, no DOM.
  */
+import { shownReason } from '../../../src/queue/jobs';
 import { ClusterJobs } from '../../../src/queue/store';
 import { visibleText } from '../../../src/shared/visible';
 import { diff, fakeJobRow, snapshot, T1 } from '../../fixtures/frontend/queue-messages';
@@ -58,5 +59,19 @@ describe('visibleText', () => {
   it('returns other text as is', () => {
     const text = '<script>alert(1)</script> ünïcödé 名前 "quoted" \'x\'';
     expect(visibleText(text)).toBe(text);
+  });
+});
+
+describe('shownReason', () => {
+  it("shows no reason for squeue's None and Slurm's placeholders (protocol/jobs.ts NONE_VALUES)", () => {
+    expect(['None', '(null)', 'N/A', 'n/a', '(None)', ''].map(reason => shownReason({ reason }))).toEqual([
+      '',
+      '',
+      '',
+      '',
+      '',
+      ''
+    ]);
+    expect(shownReason({ reason: 'JobHeldUser' })).toBe('JobHeldUser');
   });
 });

@@ -6,6 +6,7 @@
 import { CLUSTER_FIELD, errorsByField } from '../../../src/templates/fieldErrors';
 import { checkValues, initialValues, personalCopy, requestParams } from '../../../src/templates/values';
 import { probeTemplate } from '../../fixtures/frontend/templates';
+import type { EnumParameter } from '../../../protocol/templates';
 
 describe('template form values', () => {
   const template = probeTemplate();
@@ -29,7 +30,7 @@ describe('template form values', () => {
       outdir: 'is required',
       cpus: 'must be ≤ 4',
       count: 'must be an integer',
-      choice: `must be one of: ${template.parameters.choice.choices!.map(c => JSON.stringify(c)).join(', ')}`,
+      choice: `must be one of: ${(template.parameters.choice as EnumParameter).choices.map(c => JSON.stringify(c)).join(', ')}`,
       text: 'must be one line (no newline or control characters)',
       file: 'a path must not start with "-" (write ./-name)'
     });

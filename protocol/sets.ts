@@ -55,6 +55,19 @@ export interface SetSpec {
   nanny?: boolean;
   /** A custom set's commands (from a template), kept with the set so a restart can carry on. */
   template?: SetCommands;
+  /** The template the set started from, with the parameter values given ("start again" reuses them). */
+  fromTemplate?: SetTemplateRef;
+  /** The template's module loads and set-up, rendered by the companion: one shell text, run before `setup`. */
+  environment?: string;
+  /** sbatch options from the template's resources that the set has no field for (qos, gres, constraint). */
+  options?: string[];
+}
+
+/** A job template by id, where it lives, and the values of its parameters. */
+export interface SetTemplateRef {
+  id: string;
+  source?: 'centre' | 'personal';
+  params: Record<string, unknown>;
 }
 
 export type JobRole = 'head' | 'workers';
@@ -161,4 +174,11 @@ export interface StartSetRequest {
   name?: string;
   mpi?: boolean;
   nanny?: boolean;
+  /**
+   * A job template of the set's kind: the companion renders its modules, set-up and resources
+   * (the request's own fields win over the template's resources).
+   */
+  template?: string;
+  source?: 'centre' | 'personal';
+  params?: Record<string, unknown>;
 }

@@ -23,6 +23,7 @@ import { SetKind, SetsApi } from './sets/api';
 import { addSetsCommands } from './sets/commands';
 import { SetsModel } from './sets/model';
 import { SetsSection } from './sets/section';
+import { watchWalltime } from './sets/walltime';
 import { HpcPollSettings } from './shared/pollSettings';
 import { HpcSidebar, showSection } from './shared/sidebar';
 import { HpcSocket } from './shared/ws';
@@ -277,7 +278,7 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Adds Dask and IPyParallel clusters on Slurm to the HPC sidebar: start, scale, stop, dashboards.',
   autoStart: true,
   requires: [IHpcClusters, IHpcSidebar, IHpcSocket],
-  optional: [IHpcKernelComms, INotebookTracker, IHpcQueue, ICommandPalette, ITranslator],
+  optional: [IHpcKernelComms, INotebookTracker, IHpcQueue, ICommandPalette, ITranslator, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     clusters: IHpcClusters,
@@ -287,12 +288,14 @@ const setsPlugin: JupyterFrontEndPlugin<void> = {
     notebooks: INotebookTracker | null,
     queue: IHpcQueue | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    settingRegistry: ISettingRegistry | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const serverSettings = app.serviceManager.serverSettings;
     const model = new SetsModel({ api: new SetsApi(serverSettings), socket });
     void model.refresh();
+    watchWalltime({ model, trans, settings: settingRegistry?.load(sidebarPlugin.id) });
     const actions = new SetsActions({
       model,
       clusters,

@@ -103,12 +103,7 @@ class HpcMagics(Magics):
             raise UsageError(f"%sbatch: with --template, give parameters with --param, not {' '.join(rest)}")
         if cell is not None and cell.strip():
             raise UsageError("%%sbatch: with --template the template is the script: leave the cell empty")
-        params: dict[str, str] = {}
-        for item in args.param:
-            name, sep, value = item.partition("=")
-            if not sep or not name.strip():
-                raise UsageError(f"%sbatch: --param {item!r} is not NAME=VALUE")
-            params[name.strip()] = value
+        params = _params("%sbatch", args.param)
         cluster = self._cluster(args.cluster)
         job_id = self.session.submit_template(cluster, args.template, params)
         print(f"Submitted batch job {job_id} on {cluster} (template {args.template})")
@@ -230,18 +225,17 @@ class HpcMagics(Magics):
     def _start_set(self, kind: str, args: argparse.Namespace) -> Any:
         if args.workers < 1:
             raise UsageError(f"-n must be at least 1, not {args.workers}")
-        if args.template:
-            # The sets API takes no template yet, and would drop the field silently: say so
-            # rather than start a set without the template's environment.
-            raise HpcError(
-                f"%{_magic_name(kind)} start --template is not supported by this companion yet; "
-                "give --partition, --time, --setup 'module load …' instead"
-            )
+        if args.param and not args.template:
+            raise UsageError(f"%{_magic_name(kind)} start: --param needs --template")
         cluster = self._cluster(args.cluster)
         body: dict[str, Any] = {"cluster": cluster, "kind": kind, "workers": args.workers}
         for key in SET_OPTIONS:
             if getattr(args, key, None) is not None:
                 body[key] = getattr(args, key)
+        if args.template:
+            # the companion renders the template (its modules, set-up and resources)
+            body["template"] = args.template
+            body["params"] = _params(f"%{_magic_name(kind)} start", args.param)
         if "python" not in body and self.session.transport(cluster) == "local":
             # Engines must match the kernel's Python and library versions to unpickle its work.
             body["python"] = sys.executable
@@ -304,6 +298,17 @@ class HpcMagics(Magics):
             raise HpcError(f"no {kind} set is running (start one with %{magic} start -n N)")
         running = ", ".join(ids)
         raise HpcError(f"{len(ids)} {kind} sets are running ({running}): name one, e.g. %{magic} {verb} {ids[0]}")
+
+
+def _params(magic: str, items: list[str]) -> dict[str, str]:
+    """``--param NAME=VALUE`` items as a dict; the companion checks each against the template."""
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"{magic}: --param {item!r} is not NAME=VALUE")
+        params[name.strip()] = value
+    return params
 
 
 def _magic_name(kind: str) -> str:

@@ -122,6 +122,9 @@ def _set_parser(kind: str, magic: str, variable: str) -> Parser:
     start.add_argument("-n", "--workers", type=int, required=True, metavar="N", help=f"number of {label.split()[-1]}")
     _add_cluster(start)
     start.add_argument("--template", metavar="ID", help="a set template (environment, resources)")
+    start.add_argument(
+        "--param", metavar="NAME=VALUE", action="append", default=[], help="a template parameter (repeatable)"
+    )
     start.add_argument("--nodes", type=int, metavar="K", help="nodes to spread them over")
     start.add_argument("--time", metavar="T", help="walltime, as sbatch --time (e.g. 30, 1:00:00)")
     start.add_argument("--partition", metavar="P")

@@ -5,12 +5,16 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from .client import HpcError
 
 CONNECT_TIMEOUT = 30.0  # connecting a Python client to a running set
+# A Dask client that lost its scheduler (the set reached its time limit, or was stopped) tries to
+# reconnect for this long, then closes: its calls fail with an error instead of waiting 30 s.
+DASK_RECONNECT_TIMEOUT = 8.0
 COUNT_TIMEOUT = 10.0  # asking a Dask scheduler for its workers
 
 
@@ -38,10 +42,22 @@ def make_client(kind: str, info: Mapping[str, Any]) -> Any:
         if not address:
             raise HpcError("the set reported no Dask scheduler address")
         try:
-            return distributed.Client(str(address), timeout=CONNECT_TIMEOUT, security=dask_security(info))
+            return _dask_client(distributed, str(address), dask_security(info))
         except Exception as e:
             raise HpcError(f"could not connect to the Dask scheduler at {address}: {e}") from None
     raise HpcError(f"unknown set kind {kind!r}")
+
+
+def _dask_client(distributed: Any, address: str, security: Any) -> Any:
+    """A client whose ``timeout`` (also how long it reconnects to a lost scheduler) is short; the
+    first connection is still given CONNECT_TIMEOUT in all, by retrying."""
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    while True:
+        try:
+            return distributed.Client(address, timeout=DASK_RECONNECT_TIMEOUT, security=security)
+        except OSError:  # TimeoutError included
+            if time.monotonic() + DASK_RECONNECT_TIMEOUT > deadline:
+                raise
 
 
 def dask_security(info: Mapping[str, Any]) -> Any:

@@ -12,7 +12,7 @@ import { SetManager } from './sets/manager';
 import { submitRoutes } from './routes/submit';
 import { templateRoutes } from './routes/templates';
 import { FieldErrors } from './templates/errors';
-import { createTemplateStore } from './templates/store';
+import { TemplateStore, createTemplateStore } from './templates/store';
 import { Hub, registerHub } from './ws';
 import { SlurmError } from './slurm/errors';
 import { TransportError } from './runners/types';
@@ -30,6 +30,8 @@ export interface AppDeps {
   sets?: SetManager;
   /** The centre's job template directories (read-only for users). */
   templateDirs?: string[];
+  /** The template store the sets share (main.ts makes one); absent: one made of templateDirs and dataDir. */
+  templates?: TemplateStore;
   /** The user's companion data (personal templates in `<dataDir>/templates`); absent: none. */
   dataDir?: string;
   /** The poll intervals and the admin's limits (`/api/poll`); absent: no limits, no such routes. */
@@ -102,10 +104,11 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
   templateRoutes(
     app,
     deps.registry,
-    createTemplateStore({
-      centreDirs: deps.templateDirs ?? [],
-      personalDir: deps.dataDir === undefined ? undefined : join(deps.dataDir, 'templates')
-    })
+    deps.templates ??
+      createTemplateStore({
+        centreDirs: deps.templateDirs ?? [],
+        personalDir: deps.dataDir === undefined ? undefined : join(deps.dataDir, 'templates')
+      })
   );
   if (deps.sets) {
     setRoutes(app, deps.sets);

@@ -13,6 +13,7 @@ import { StopCause, watchLifecycle } from './lifecycle';
 import { createPollControl } from './poll-limits';
 import { createRunner } from './runners';
 import { createSetManager } from './sets/manager';
+import { createTemplateStore } from './templates/store';
 
 async function main(): Promise<void> {
   // Inside a Slurm job (a batch-spawned Lab) the job's own SLURM_* must not reach the jobs we submit.
@@ -50,7 +51,9 @@ async function main(): Promise<void> {
     })
   );
   // Dask / IPyParallel sets: records in the data dir, re-attached on every start
-  const sets = createSetManager({ registry, dataDir });
+  // one template store per process: a set's template is read as the templates routes read it
+  const templates = createTemplateStore({ centreDirs: config.templateDirs, personalDir: join(dataDir, 'templates') });
+  const sets = createSetManager({ registry, dataDir, templates });
 
   let stopping = false;
   const file = connectionFilePath(runtimeDir);
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     token,
     registry,
     sets,
-    templateDirs: config.templateDirs,
+    templates,
     dataDir,
     poll,
     onActivity: () => lifecycle.touch()

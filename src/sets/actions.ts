@@ -7,12 +7,13 @@ import { Dialog, Notification, showDialog, WidgetTracker } from '@jupyterlab/app
 
 import { HpcApiError } from '../shared/api';
 import { DialogValues, formDialog, IDialogProblem } from '../shared/formDialog';
-import { SetKind, startProblems } from './api';
+import type { IJobTemplate } from '../templates/api';
+import { ISetRecord, SetKind, startProblems } from './api';
 import { ISetCardActions, kindLabel } from './card';
 import type { ISetsContext } from './context';
 import { DashboardPanel, markDashboardEnded, openDashboard } from './dashboard';
 import { useInNotebook } from './notebook';
-import { setEnvironments, startFields, startRequest } from './startForm';
+import { setTemplates, specValues, startFields, startRequest, templateKey } from './startForm';
 
 export class SetsActions implements ISetCardActions {
   constructor(private readonly _ctx: ISetsContext) {
@@ -31,10 +32,24 @@ export class SetsActions implements ISetCardActions {
    * server's objections at their fields until the set starts or the user
    * cancels.
    */
-  async start(kind: SetKind): Promise<void> {
+  async start(kind: SetKind, again?: ISetRecord): Promise<void> {
     const { model, trans } = this._ctx;
-    const environments = await setEnvironments(this._ctx.templates, kind);
-    const fields = startFields(kind, environments, this._lastValues.get(kind), this._ctx.clusters, trans);
+    const templates = await setTemplates(this._ctx.templates, kind);
+    const from = again?.spec.fromTemplate;
+    const template = again
+      ? (templates.find(t => t.id === from?.id && (!from?.source || t.source === from.source)) ?? null)
+      : await this._chooseTemplate(kind, templates);
+    if (template === undefined) {
+      return;
+    }
+    if (from && !template) {
+      Notification.error(trans.__('The template %1 of %2 is not there any more.', from.id, again?.name ?? ''), {
+        autoClose: false
+      });
+      return;
+    }
+    const last = again ? specValues(again.spec) : this._lastValues.get(kind);
+    const fields = startFields(kind, template, last, this._ctx.clusters, trans);
     await formDialog({
       title: kind === 'dask' ? trans.__('Start a Dask cluster') : trans.__('Start an IPyParallel cluster'),
       intro:
@@ -45,9 +60,10 @@ export class SetsActions implements ISetCardActions {
       fields,
       trans,
       accept: async (values): Promise<IDialogProblem[] | void> => {
-        this._lastValues.set(kind, values);
+        // a new set gets a new name; the rest is offered again
+        this._lastValues.set(kind, { ...values, name: '' });
         try {
-          const record = await model.start(startRequest(kind, values, environments));
+          const record = await model.start(startRequest(kind, values, template));
           Notification.success(
             trans.__('%1 cluster "%2" submitted to %3.', kindLabel(kind, trans), record.name, record.cluster),
             { autoClose: 5000 }
@@ -61,6 +77,52 @@ export class SetsActions implements ISetCardActions {
         }
       }
     });
+  }
+
+  /**
+   * The start form again, filled with an ended set's settings (its template and parameters too).
+   */
+  startAgain(id: string): void {
+    const record = this._ctx.model.get(id);
+    if (record && record.kind !== 'custom') {
+      void this.start(record.kind, record);
+    }
+  }
+
+  /**
+   * The template to start from, when templates of this kind exist: null for
+   * none, undefined when the user cancels.
+   */
+  private async _chooseTemplate(kind: SetKind, templates: IJobTemplate[]): Promise<IJobTemplate | null | undefined> {
+    if (templates.length === 0) {
+      return null;
+    }
+    const { trans } = this._ctx;
+    const last = this._lastTemplate.get(kind) ?? '';
+    const chosen = await formDialog({
+      title: kind === 'dask' ? trans.__('Start a Dask cluster') : trans.__('Start an IPyParallel cluster'),
+      intro: trans.__("A template sets up the cluster's environment (modules, set-up lines) and its defaults."),
+      acceptLabel: trans.__('Next'),
+      fields: [
+        {
+          name: 'template',
+          label: trans.__('Template'),
+          kind: 'select',
+          value: templates.some(t => templateKey(t) === last) ? last : '',
+          choices: [
+            { value: '', label: trans.__('None: as the Jupyter server') },
+            ...templates.map(t => ({ value: templateKey(t), label: t.title }))
+          ]
+        }
+      ],
+      trans,
+      accept: async () => undefined
+    });
+    if (chosen === null) {
+      return undefined;
+    }
+    this._lastTemplate.set(kind, chosen.template ?? '');
+    return templates.find(t => templateKey(t) === chosen.template) ?? null;
   }
 
   stop(id: string): void {
@@ -147,6 +209,7 @@ export class SetsActions implements ISetCardActions {
 
   private _dashboards = new WidgetTracker<DashboardPanel>({ namespace: 'hpc-dashboard' });
   private _lastValues = new Map<SetKind, DialogValues>();
+  private _lastTemplate = new Map<SetKind, string>();
 }
 
 function messageOf(error: unknown): string {

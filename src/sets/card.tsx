@@ -19,6 +19,8 @@ export interface ISetCardActions {
   scale(id: string, workers: number): void;
   stop(id: string): void;
   forget(id: string): void;
+  /** The start form again, filled with an ended set's settings. */
+  startAgain(id: string): void;
   /**
    * Show one of the set's Slurm jobs in the queue; absent without a queue.
    */
@@ -230,6 +232,17 @@ export function SetCard(props: ISetCardProps): JSX.Element {
             onClick={() => actions.stop(id)}
           >
             {busy === 'stop' ? trans.__('Stopping…') : trans.__('Stop')}
+          </button>
+        ) : null}
+        {!alive && record.kind !== 'custom' ? (
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-accept jp-Hpc-setAgain"
+            disabled={busy !== undefined}
+            title={trans.__('Start a new set with the same settings (template and parameters included)')}
+            onClick={() => actions.startAgain(id)}
+          >
+            {trans.__('Start again')}
           </button>
         ) : null}
         {!alive ? (

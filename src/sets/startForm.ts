@@ -1,59 +1,65 @@
 /**
- * The form that starts a set: its fields, the environments that templates
- * offer, and the `POST sets` request made of its values.
+ * The form that starts a set: its fields, the templates of its kind and
+ * their parameters, and the `POST sets` request made of its values. The
+ * browser sends data only: the companion renders a template's environment.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { DialogValues, IDialogField } from '../shared/formDialog';
 import type { IJobTemplate, TemplatesApi } from '../templates/api';
+import { initialValues, requestParams } from '../templates/values';
 import type { IHpcClusters } from '../tokens';
-import type { IStartSetRequest, SetKind } from './api';
+import type { ISetRecord, IStartSetRequest, SetKind } from './api';
 
 /**
- * Environments a set can start in, by `source/id` of their template.
+ * The templates a set of this kind can start from (templates of the same
+ * kind); none when they cannot be listed (the form works without).
  */
-export class Environments extends Map<string, { title: string; lines: string[] }> {}
-
-/**
- * Quote a word for the shell, whatever it holds.
- */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The shell lines of a template that set up an environment: its module
- * loads, then its set-up lines. Null for a template without any, or whose
- * lines need parameters (`{{name}}`) that a set has no form for.
- */
-export function environmentLines(template: IJobTemplate): string[] | null {
-  const lines = [
-    ...(template.modules.length > 0 ? [['module', 'load', ...template.modules].map(shellWord).join(' ')] : []),
-    ...template.setup
-  ];
-  return lines.length > 0 && !lines.some(line => line.includes('{{')) ? lines : null;
-}
-
-/**
- * Templates that can set up a set's environment, the set's own kind
- * first; none when they cannot be listed (the form works without).
- */
-export async function setEnvironments(api: TemplatesApi, kind: SetKind): Promise<Environments> {
-  let templates: IJobTemplate[] = [];
+export async function setTemplates(api: TemplatesApi, kind: SetKind): Promise<IJobTemplate[]> {
   try {
-    templates = (await api.list()).templates;
+    return (await api.list()).templates.filter(t => t.kind === kind);
   } catch (error) {
-    console.warn('jupyterlab-hpc: no templates for the environment choice.', error);
+    console.warn('jupyterlab-hpc: no templates to start a set from.', error);
+    return [];
   }
-  const ordered = [...templates.filter(t => t.kind === kind), ...templates.filter(t => t.kind !== kind)];
-  const environments = new Environments();
-  for (const template of ordered) {
-    const lines = environmentLines(template);
-    if (lines) {
-      environments.set(`${template.source}/${template.id}`, { title: template.title, lines });
+}
+
+/** A template's key in a form's select: its source and id. */
+export const templateKey = (template: Pick<IJobTemplate, 'source' | 'id'>): string =>
+  `${template.source}/${template.id}`;
+
+/** The form field of a template parameter. */
+const PARAM_PREFIX = 'param.';
+
+/**
+ * The fields of a template's parameters, as the start form shows them:
+ * choices for enums and booleans, text for the rest (the companion checks
+ * each value when it renders the template).
+ */
+function parameterFields(
+  template: IJobTemplate,
+  last: DialogValues | undefined,
+  trans: TranslationBundle
+): IDialogField[] {
+  const values = initialValues(template);
+  return Object.entries(template.parameters).map(([name, p]) => {
+    const value = last?.[PARAM_PREFIX + name] ?? String(values[name]);
+    const base = { name: PARAM_PREFIX + name, label: p.title || name, value, description: p.description || undefined };
+    if (p.type === 'enum' && p.choices) {
+      return { ...base, kind: 'select', choices: p.choices.map(c => ({ value: c, label: c })) };
     }
-  }
-  return environments;
+    if (p.type === 'boolean') {
+      return {
+        ...base,
+        kind: 'select',
+        choices: [
+          { value: 'true', label: trans.__('yes') },
+          { value: 'false', label: trans.__('no') }
+        ]
+      };
+    }
+    return { ...base, kind: 'text', placeholder: p.default === undefined ? trans.__('required') : undefined };
+  });
 }
 
 /**
@@ -61,7 +67,7 @@ export async function setEnvironments(api: TemplatesApi, kind: SetKind): Promise
  */
 export function startFields(
   kind: SetKind,
-  environments: Environments,
+  template: IJobTemplate | null,
   last: DialogValues | undefined,
   clusters: IHpcClusters,
   trans: TranslationBundle
@@ -140,17 +146,6 @@ export function startFields(
       placeholder: trans.__('your default account')
     },
     {
-      name: 'template',
-      label: trans.__('Environment'),
-      kind: 'select',
-      value: environments.has(value('template')) ? value('template') : '',
-      choices: [
-        { value: '', label: trans.__('None: as the Jupyter server') },
-        ...[...environments].map(([key, env]) => ({ value: key, label: env.title }))
-      ],
-      description: trans.__("A template's module and set-up lines, run before the set starts.")
-    },
-    {
       name: 'python',
       label: trans.__('Python'),
       kind: 'text',
@@ -162,23 +157,21 @@ export function startFields(
       name: 'name',
       label: trans.__('Name'),
       kind: 'text',
-      value: '',
+      value: value('name'),
       placeholder: trans.__('%1 × %2', kind, value('workers', '2'))
     }
   ];
-  return fields;
+  // the template's parameters after the set's own fields; its resources are the defaults of those
+  return template ? [...fields, ...parameterFields(template, last, trans)] : fields;
 }
 
 /**
  * The `POST sets` body of the form's values: empty fields are left to the
  * server's defaults; whole numbers are sent as numbers, anything else as
- * typed, so that the server names the field it refuses.
+ * typed, so that the server names the field it refuses. A template goes as
+ * its id and parameter values: the companion renders it.
  */
-export function startRequest(
-  kind: SetKind,
-  values: DialogValues,
-  environments: ReadonlyMap<string, { lines: string[] }>
-): IStartSetRequest {
+export function startRequest(kind: SetKind, values: DialogValues, template: IJobTemplate | null): IStartSetRequest {
   const text = (name: string): string => (values[name] ?? '').trim();
   const number = (name: string): number | string => (/^\d+$/.test(text(name)) ? Number(text(name)) : text(name));
   const request: IStartSetRequest = { cluster: text('cluster'), kind, workers: number('workers') };
@@ -192,9 +185,37 @@ export function startRequest(
       request[name] = text(name);
     }
   }
-  const environment = environments.get(text('template'));
-  if (environment) {
-    request.setup = environment.lines;
+  if (template) {
+    const given = Object.fromEntries(Object.keys(template.parameters).map(n => [n, values[PARAM_PREFIX + n] ?? '']));
+    request.template = template.id;
+    request.source = template.source;
+    request.params = requestParams(template, given);
   }
   return request;
+}
+
+/**
+ * The form values of a set's spec: "start again with the same settings".
+ */
+export function specValues(spec: ISetRecord['spec']): DialogValues {
+  const values: DialogValues = { cluster: spec.cluster, workers: String(spec.workers), name: spec.name };
+  const optional = {
+    nodes: spec.nodes,
+    workersPerNode: spec.workersPerNode,
+    threads: spec.threads,
+    memory: spec.memoryMiB === undefined ? undefined : `${spec.memoryMiB}M`,
+    time: spec.time,
+    partition: spec.partition,
+    account: spec.account,
+    python: spec.python
+  };
+  for (const [name, value] of Object.entries(optional)) {
+    if (value !== undefined) {
+      values[name] = String(value);
+    }
+  }
+  for (const [name, value] of Object.entries(spec.fromTemplate?.params ?? {})) {
+    values[PARAM_PREFIX + name] = String(value);
+  }
+  return values;
 }

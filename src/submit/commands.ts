@@ -12,7 +12,7 @@ import { fileIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { Widget } from '@lumino/widgets';
 
-import { requestAPI } from '../shared/api';
+import { HpcApiError, requestAPI } from '../shared/api';
 import { CommandIDs } from '../commands';
 import type { IHpcClusters, IHpcQueue } from '../tokens';
 import { formDialog } from '../shared/formDialog';
@@ -24,6 +24,9 @@ import { formDialog } from '../shared/formDialog';
  */
 export const BATCH_SCRIPT_FILE_TYPE = 'hpc-batch-script';
 
+/** The companion's refusal of the options line (see server/src/slurm/split-words.ts). */
+const OPTIONS_LINE = /^extra sbatch options: (.*)$/;
+
 const BATCH_SCRIPT_EXTENSIONS = ['.sh', '.sbatch', '.slurm'];
 
 /**
@@ -32,60 +35,6 @@ const BATCH_SCRIPT_EXTENSIONS = ['.sh', '.sbatch', '.slurm'];
 export function isBatchScript(path: string): boolean {
   const name = path.toLowerCase();
   return BATCH_SCRIPT_EXTENSIONS.some(ext => name.endsWith(ext));
-}
-
-/**
- * Split a line of sbatch options into words as a shell would, without any
- * expansion: blanks separate words; '…' keeps everything literally; "…"
- * too, except that \" and \\ stand for " and \; elsewhere \ keeps the next
- * character. `--comment="two words"` is the one word `--comment=two words`.
- *
- * @throws Error on an unclosed quote or a trailing backslash.
- */
-export function splitArgs(line: string): string[] {
-  const words: string[] = [];
-  let word: string | null = null;
-  let quote: "'" | '"' | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote === "'") {
-      if (c === "'") {
-        quote = null;
-      } else {
-        word += c;
-      }
-    } else if (quote === '"') {
-      if (c === '"') {
-        quote = null;
-      } else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) {
-        word += line[++i];
-      } else {
-        word += c;
-      }
-    } else if (/\s/.test(c)) {
-      if (word !== null) {
-        words.push(word);
-        word = null;
-      }
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      word = word ?? '';
-    } else if (c === '\\') {
-      if (i + 1 >= line.length) {
-        throw new Error('The options end with a backslash.');
-      }
-      word = (word ?? '') + line[++i];
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (quote !== null) {
-    throw new Error(`A ${quote === '"' ? 'double' : 'single'} quote is not closed.`);
-  }
-  if (word !== null) {
-    words.push(word);
-  }
-  return words;
 }
 
 /**
@@ -238,12 +187,6 @@ export function addSubmitFileCommand(
         }
       ],
       accept: async values => {
-        let args: string[];
-        try {
-          args = splitArgs(values.args);
-        } catch (error) {
-          return [{ field: 'args', message: (error as Error).message }];
-        }
         if (target.context?.model.dirty) {
           await target.context.save();
         }
@@ -252,15 +195,24 @@ export function addSubmitFileCommand(
           format: 'text',
           content: true
         });
-        done.job = await requestAPI<{ cluster: string; jobId: string }>(
-          `clusters/${encodeURIComponent(values.cluster)}/submit`,
-          {
-            method: 'POST',
-            body: JSON.stringify({ script: String(file.content), args }),
-            headers: { 'Content-Type': 'application/json' }
-          },
-          app.serviceManager.serverSettings
-        );
+        try {
+          // the companion splits the options line into words (the one place that reads shell words)
+          done.job = await requestAPI<{ cluster: string; jobId: string }>(
+            `clusters/${encodeURIComponent(values.cluster)}/submit`,
+            {
+              method: 'POST',
+              body: JSON.stringify({ script: String(file.content), optionsLine: values.args }),
+              headers: { 'Content-Type': 'application/json' }
+            },
+            app.serviceManager.serverSettings
+          );
+        } catch (error) {
+          const words = error instanceof HpcApiError && error.status === 400 && OPTIONS_LINE.exec(error.message);
+          if (words) {
+            return [{ field: 'args', message: words[1] }];
+          }
+          throw error;
+        }
       },
       trans
     });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -27,8 +28,13 @@ START = 180.0  # seconds for a set to be scheduled and its engines to connect
 
 
 def started_set_id(k: Kernel, kind: str) -> str:
-    msg = k.wait_comm_msg(lambda d: d.get("type") == "set-started" and d.get("kind") == kind)
-    return msg["content"]["data"]["setId"]
+    """The set the last start of this kind started: the kernel's comm messages hold the module's earlier ones too."""
+
+    def started(d: dict) -> bool:
+        return d.get("type") == "set-started" and d.get("kind") == kind
+
+    k.wait_comm_msg(started)
+    return [m for m in k.comm_msgs if started(m["content"]["data"])][-1]["content"]["data"]["setId"]
 
 
 def set_job_ids(hpc: HpcEnv, set_id: str) -> set[str]:
@@ -66,6 +72,41 @@ def test_dask_start_and_stop(kernel: Kernel, hpc: HpcEnv) -> None:
     jobs = set_job_ids(hpc, set_id)
     kernel.ok(f"%dask stop {set_id}", timeout=90)
     wait_until(lambda: not (jobs & squeue_ids()), 30, "the dask set's jobs gone from squeue")
+
+
+def test_dask_start_from_a_template(kernel: Kernel, hpc: HpcEnv) -> None:
+    """The companion renders the template's set-up: the workers see what it exports, the value stays data."""
+    template = {
+        "id": "dask-env",
+        "title": "Dask with a greeting",
+        "kind": "dask",
+        "script": "",
+        "setup": ["export HPC_GREETING={{greeting}}"],
+        "parameters": {"greeting": {"type": "string", "default": "hello"}},
+    }
+    (hpc.data_dir / "templates").mkdir(exist_ok=True)
+    (hpc.data_dir / "templates" / "dask-env.json").write_text(json.dumps(template))
+    assert_one_line_error(kernel.execute("%dask start -n 1 --param greeting=x"), "--param needs --template")
+    assert_one_line_error(kernel.execute("%dask start -n 1 --template dask-env --param oops"), "NAME=VALUE")
+    kernel.ok(
+        "client = %dask start -n 2 --time 10 --template dask-env --param 'greeting=hi $(id) there'",
+        timeout=START + 30,
+    )
+    seen = kernel.eval("sorted(set(client.run(__import__('os').getenv, 'HPC_GREETING').values()))")
+    assert seen == ["hi $(id) there"]
+    # the set of this test: the only one started from the template (the comm's messages hold earlier sets too)
+    [record] = [s for s in hpc.api("GET", "sets").json()["sets"] if s["spec"].get("fromTemplate")]
+    set_id = record["id"]
+    assert record["spec"]["fromTemplate"] == {
+        "id": "dask-env",
+        "source": "personal",
+        "params": {"greeting": "hi $(id) there"},
+    }
+    jobs = set_job_ids(hpc, set_id)
+    kernel.ok(f"%dask stop {set_id}", timeout=90)
+    wait_until(lambda: not (jobs & squeue_ids()), 30, "the dask set's jobs gone from squeue")
+    # a template of another kind is refused in words
+    assert_one_line_error(kernel.execute("%ipcluster start -n 1 --template dask-env"), "dask template")
 
 
 def test_dask_nanny_on_request(kernel: Kernel, hpc: HpcEnv) -> None:

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FieldErrors } from '../../server/src/templates/errors';
 import { validateTemplate } from '../../server/src/templates/load';
-import { renderTemplate } from '../../server/src/templates/render';
+import { renderEnvironment, renderTemplate } from '../../server/src/templates/render';
 import { TemplateData } from '../../server/src/templates/types';
 
 const probe = validateTemplate(
@@ -160,5 +161,42 @@ describe('rendering a template', () => {
         { field: '/script', message: expect.stringMatching(/^line 1: \{\{v\}\} is inside `\.\.\.`.*cannot be quoted/) }
       ]);
     }
+  });
+});
+
+describe("rendering a set template's environment", () => {
+  const setTemplate = validateTemplate(
+    {
+      id: 'dask-env',
+      title: 'Dask env',
+      kind: 'dask',
+      script: 'never run by a set',
+      modules: ['gcc/12', 'python/3.11'],
+      setup: ['export GREETING={{greeting}}', 'if true; then', '  echo "{{greeting}}"', 'fi'],
+      resources: { time: '{{minutes}}', qos: 'normal' },
+      parameters: { greeting: { type: 'string', default: 'hi' }, minutes: { type: 'integer', default: 5 } }
+    },
+    'centre'
+  );
+
+  it('is the module loads then the set-up, each value quoted for its place; no script', () => {
+    const hostile = `a'b $(id) "c" \`d\``;
+    const { options, environment } = renderEnvironment(setTemplate, { greeting: hostile, minutes: 3 });
+    expect(options).toEqual(['--time=3', '--qos=normal', '--job-name=dask-env']);
+    expect(environment).toContain('module load gcc/12 python/3.11 || {');
+    expect(environment).not.toContain('never run by a set');
+    // bash reads exactly the value back, in a word and inside double quotes
+    const out = execFileSync(
+      'bash',
+      ['-c', `module() { :; }; eval "$1"; printf '%s\\n' "$GREETING"`, 'x', environment],
+      {
+        encoding: 'utf8'
+      }
+    );
+    expect(out).toBe(`${hostile}\n${hostile}\n`);
+  });
+
+  it('names a bad parameter', () => {
+    expect(() => renderEnvironment(setTemplate, { minutes: 'soon' })).toThrow(/\/params\/minutes: must be an integer/);
   });
 });

@@ -6,7 +6,9 @@ import { kindConfig } from './kinds';
 import { cancelJobs, createSetRefresher } from './refresher';
 import { planScaleDown } from './scale';
 import { SetScriptContext, headJob, workersJob } from './script';
+import { applyTemplate } from './from-template';
 import { normalizeSpec } from './spec';
+import type { TemplateStore } from '../templates/store';
 import { isActive } from './state';
 import { SetError, createSetTable } from './table';
 import { dashboardCookieName, makeSetCredentials, readDashboardSecret, readSetTls, setTlsFiles } from './tls';
@@ -54,6 +56,8 @@ export interface SetManagerDeps {
   retireTimeoutMs?: number;
   /** Seconds a head may take to become ready before its job gives up. */
   startTimeoutS?: number;
+  /** The job templates a set may start from (`template` in a start request); absent: none. */
+  templates?: TemplateStore;
 }
 
 export function createSetManager(deps: SetManagerDeps): SetManager {
@@ -101,7 +105,8 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
   }
 
   async function start(request: unknown): Promise<SetRecord> {
-    const spec = normalizeSpec(request, defaultPython);
+    const fromTemplate = await applyTemplate(deps.templates, request);
+    const spec = { ...normalizeSpec(fromTemplate.request, defaultPython), ...fromTemplate.additions };
     const cluster = deps.registry.get(spec.cluster);
     if (!cluster) {
       throw new SetError(`no cluster named ${JSON.stringify(spec.cluster)}`, 404);

@@ -92,7 +92,7 @@ function commonOptions(ctx: SetScriptContext, role: 'head' | 'workers', workers:
   if (spec.account !== undefined) {
     options.push(`--account=${spec.account}`);
   }
-  return options;
+  return [...options, ...(spec.options ?? [])];
 }
 
 function uses(kind: KindConfig, name: keyof typeof PLACEHOLDERS): boolean {
@@ -119,6 +119,13 @@ function prelude(ctx: SetScriptContext, what: string): string[] {
     'mkdir -p -- "$HPC_SET_DIR/requests" || { hpc_log "cannot create $HPC_SET_DIR"; exit 1; }',
     'printf \'%s\\n\' "$HPC_JOB_START" >"$HPC_SET_DIR/job-start-$SLURM_JOB_ID"'
   ];
+  if (spec.environment) {
+    // the template's module loads and set-up, rendered (and quoted) by the template renderer: one text
+    lines.push(
+      "# The template's environment.",
+      `eval ${shellQuote(spec.environment)} || hpc_log "the template's set-up failed with exit code $?"`
+    );
+  }
   if (spec.setup.length) {
     lines.push("# The user's environment set-up, one eval per line.");
     spec.setup.forEach((line, i) => {

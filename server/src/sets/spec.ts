@@ -61,7 +61,11 @@ export const startSetSchema = {
       description: 'a name without control characters'
     },
     mpi: { type: 'boolean' },
-    nanny: { type: 'boolean' }
+    nanny: { type: 'boolean' },
+    template: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'a template id' },
+    source: { enum: ['centre', 'personal'] },
+    // checked against the template's parameters when it is rendered
+    params: { type: 'object', maxProperties: 256 }
   }
 } as const;
 

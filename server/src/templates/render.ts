@@ -18,6 +18,30 @@ export interface RenderedJob {
  * so the preview is exactly what runs. Throws FieldErrors naming each bad parameter.
  */
 export function renderTemplate(t: TemplateData, params: Record<string, unknown>): RenderedJob {
+  const { options, fill } = prepare(t, params);
+  const setup = fill(t.setup.join('\n'), '/setup');
+  const body = fill(t.script, '/script');
+  return { options, script: composeScript(options, moduleLines(t.modules), setup, body) };
+}
+
+/** What a cluster set takes from its template: the sbatch options, and the module loads and set-up as one shell text. */
+export interface RenderedEnvironment {
+  options: string[];
+  environment: string;
+}
+
+/** Renders a set template's resources, modules and set-up (its script is not a set's: left out). */
+export function renderEnvironment(t: TemplateData, params: Record<string, unknown>): RenderedEnvironment {
+  const { options, fill } = prepare(t, params);
+  const setup = fill(t.setup.join('\n'), '/setup').trimEnd();
+  return { options, environment: [...moduleLines(t.modules), setup].filter(s => s !== '').join('\n') };
+}
+
+/** The parameters resolved, the resource options, and the filler that quotes each value for its place. */
+function prepare(
+  t: TemplateData,
+  params: Record<string, unknown>
+): { options: string[]; fill: (text: string, field: string) => string } {
   const values = resolveParameters(t.parameters, params);
   const options = resourceOptions(t.resources, name => values.get(name)?.text, { jobName: t.id });
   const value = (name: string): FillValue => {
@@ -43,9 +67,7 @@ export function renderTemplate(t: TemplateData, params: Record<string, unknown>)
     }
     return fillShell(text, scan.sites, value);
   };
-  const setup = fill(t.setup.join('\n'), '/setup');
-  const body = fill(t.script, '/script');
-  return { options, script: composeScript(options, moduleLines(t.modules), setup, body) };
+  return { options, fill };
 }
 
 function composeScript(options: string[], modules: string[], setup: string, body: string): string {

@@ -164,6 +164,10 @@ describe('job history from Slurm accounting (real slurmdbd)', () => {
       script
     });
 
+    // the output file is the one Slurm resolved at submission (the template's `{{outdir}}/probe-%j.out`)
+    const listed = jobsOf(await history({ jobs: jobId })).get(jobId)!;
+    expect(listed.output).toEqual({ path: join(outdir, `probe-${jobId}.out`), exact: true });
+
     const again = await c.served.request(
       '/api/templates/submit',
       post({ id: rerun.template!.id, source: rerun.template!.source, cluster: 'local', params: rerun.template!.params })

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # python3-venv: the shared JupyterHub environment is made from the system Python (scripts/hub-env.sh)
-PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps openssl python3-venv)
+# openjdk-17-jre-headless: the Java of the spark-standalone set template (Spark 4 needs Java 17+)
+PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps openssl python3-venv openjdk-17-jre-headless)
 
 log() { echo "[install-system] $*" >&2; }
 

@@ -2,13 +2,14 @@
  * A custom set from the shipped centre template spark-standalone, through the sidebar against
  * the real stack (JupyterLab, the companion, the local Slurm, pyspark with Java 17,
  * jupyter-server-proxy): the template chooser, the card's connection values and its web UI in
- * Lab through the proxy, and "Use in notebook" inserting the snippet the template declares, whose
- * SparkSession counts on the set's 2 executors.
+ * Lab through the proxy, and "Use in notebook" inserting the snippet the template declares (its
+ * SparkSession counting on the set's 2 executors is test/integration/sets-spark.test.ts: a JVM
+ * in the notebook's kernel would add a minute here).
  */
 import { randomBytes } from 'crypto';
 import { expect, test } from '@playwright/test';
 
-import { hpcApi, newNotebook, openHpcSidebar, openLab, removeSet, runCell } from './helpers';
+import { hpcApi, newNotebook, openHpcSidebar, openLab, removeSet } from './helpers';
 
 const started: string[] = [];
 
@@ -18,20 +19,10 @@ test.afterAll(async () => {
   }
 });
 
-/** Waits for the executors (the driver is one of the infos), then counts. */
-const COUNT = [
-  'import time',
-  'tracker = spark.sparkContext._jsc.sc().statusTracker()',
-  'deadline = time.time() + 90',
-  'while len(tracker.getExecutorInfos()) - 1 < 2 and time.time() < deadline: time.sleep(0.5)',
-  '',
-  'print(len(tracker.getExecutorInfos()) - 1, spark.range(1_000_000).count())'
-].join('\n');
-
-test('spark-standalone starts from the sidebar; its web UI opens in Lab; its snippet counts on 2 executors', async ({
+test('spark-standalone starts from the sidebar; its web UI opens in Lab; "Use in notebook" inserts its snippet', async ({
   page
 }) => {
-  test.setTimeout(420_000);
+  test.setTimeout(300_000);
   await openLab(page);
   await openHpcSidebar(page);
   const section = page.locator('#jp-hpc-sets');
@@ -99,11 +90,10 @@ test('spark-standalone starts from the sidebar; its web UI opens in Lab; its sni
   );
   expect(text).toContain(code.split('\n').slice(-3).join('\n'));
   expect(text).toContain(code.split('\n')[3]);
-  await runCell(notebook, '');
-  const counted = await runCell(notebook, COUNT);
-  // Spark's progress goes to stderr
-  await expect(counted.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]')).toHaveText(
-    '2 1000000'
-  );
-  await runCell(notebook, 'spark.stop()');
+
+  // Stop, confirmed: the set ends (cancelled)
+  await card.locator('.jp-Hpc-setStop').click();
+  await page.locator('.jp-Dialog button.jp-mod-warn').click();
+  await expect(card).toHaveAttribute('data-state', 'ended', { timeout: 90_000 });
+  await expect(card).toHaveAttribute('data-reason', 'cancelled');
 });

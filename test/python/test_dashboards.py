@@ -41,7 +41,7 @@ def test_set_dashboards_are_those_of_running_sets_only() -> None:
 
 
 def test_a_custom_sets_web_uis_are_allowed_while_it_runs() -> None:
-    sets = [
+    sets: list[dict[str, Any]] = [
         {"state": "running", "kind": "custom", "webUIs": [{"label": "Spark", "url": "http://node3:4040"}, {"url": 5}]},
         {"state": "ended", "kind": "custom", "webUIs": [{"label": "Spark", "url": "http://node4:4040"}]},
         {"state": "running", "kind": "custom", "webUIs": "http://node5:4040"},

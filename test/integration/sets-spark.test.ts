@@ -82,6 +82,21 @@ describe('the spark-standalone template on the local cluster', () => {
     await c.close();
   });
 
+  it('refuses a custom set without a template, and a custom template for another kind, in words', async () => {
+    const start = (payload: object) =>
+      c.served.request('/api/sets', { method: 'POST', body: JSON.stringify({ cluster: 'local', ...payload }) });
+    const bare = await start({ kind: 'custom', workers: 1 });
+    expect({ status: bare.status, error: (await body(bare)).error }).toEqual({
+      status: 400,
+      error: 'a custom set starts from a template: give the id of a custom template'
+    });
+    const asDask = await start({ kind: 'dask', workers: 1, template: 'spark-standalone' });
+    expect((await body(asDask)).error).toMatch(/custom template, not one for a dask set/);
+    const batch = await start({ kind: 'custom', workers: 1, template: 'thalamus-analysis' });
+    expect((await body(batch)).error).toMatch(/batch template, not one for a custom set/);
+    expect(c.sets.list()).toEqual([]);
+  });
+
   it('starts a master and 2 workers; the declared snippet counts on 2 executors; stop leaves no job', async () => {
     const res = await c.served.request('/api/sets', {
       method: 'POST',

@@ -9,8 +9,9 @@ import type { SetCommands } from './template.gen';
 /** A `custom` set's commands, from its template's `set` (the cluster controls run them). */
 export type { SetCommands };
 
-export const SET_KINDS = ['dask', 'ipyparallel'] as const;
-export type SetKind = (typeof SET_KINDS)[number] | 'custom';
+/** `custom`: a set of a template's own head and worker commands (its `set`), started from that template. */
+export const SET_KINDS = ['dask', 'ipyparallel', 'custom'] as const;
+export type SetKind = (typeof SET_KINDS)[number];
 
 export type SetState = 'pending' | 'starting' | 'running' | 'stopping' | 'ended';
 
@@ -118,6 +119,9 @@ export interface SetRecord {
   /** Dask: the scheduler's address and its dashboard (on the compute node). */
   address?: string;
   dashboard?: string;
+  /** A custom set: the connection values its template shows, and its web UIs (opened through the proxy). */
+  fields?: SetField[];
+  webUIs?: SetLink[];
   /** The set's directory on the cluster (connection file, logs, status.json). */
   setDir: string;
   /** The request, as validated (for cards and for "start another like this"). */
@@ -152,7 +156,28 @@ export type SetConnection =
       /** The client file is on the companion's (and the kernels') host: a kernel can open it by path. */
       local?: boolean;
     }
-  | { kind: 'custom'; connection: unknown; path: string };
+  | {
+      kind: 'custom';
+      /** The connection file the head wrote (it may hold a secret: owner only). */
+      connection: Record<string, unknown>;
+      path: string;
+      fields: SetField[];
+      webUIs: SetLink[];
+      /** The template's snippet with the connection's values in it: what "Use in notebook" inserts. */
+      code?: string;
+    };
+
+/** A labelled value on a set's card. */
+export interface SetField {
+  label: string;
+  value: string;
+}
+
+/** A web page of a set (on a compute node: opened through the Jupyter server's proxy). */
+export interface SetLink {
+  label: string;
+  url: string;
+}
 
 /**
  * The body of `POST /api/sets` (the companion's schema in server/src/sets/spec.ts checks it).
@@ -160,7 +185,7 @@ export type SetConnection =
  */
 export interface StartSetRequest {
   cluster: string;
-  kind: (typeof SET_KINDS)[number];
+  kind: SetKind;
   workers: number | string;
   nodes?: number | string;
   workersPerNode?: number | string;
@@ -176,7 +201,8 @@ export interface StartSetRequest {
   nanny?: boolean;
   /**
    * A job template of the set's kind: the companion renders its modules, set-up and resources
-   * (the request's own fields win over the template's resources).
+   * (the request's own fields win over the template's resources). Required for a `custom` set:
+   * its head and worker commands are the template's.
    */
   template?: string;
   source?: 'centre' | 'personal';

@@ -142,9 +142,12 @@ export interface BooleanParameter {
   default?: boolean;
 }
 /**
- * kind custom: how the cluster controls start the set's head and workers. Commands are argv lists; {name} stands for a value the job sets at run time.
+ * kind custom: how the cluster controls start the set's head and workers, and what a client of the set is told. Commands are argv lists; {name} stands for a value the job sets at run time (python, setDir, host, ip, threads, memory).
  */
 export interface SetCommands {
+  /**
+   * What the head is called in messages: "Spark master".
+   */
   headLabel: string;
   /**
    * @minItems 1
@@ -155,6 +158,60 @@ export interface SetCommands {
    */
   worker: string[];
   workerNameOption?: string;
+  /**
+   * Relative to the set dir: exists once workers can join (the head writes it).
+   */
   readyFile: string;
+  /**
+   * Relative to the set dir: a JSON object the head writes, with what a client connects with (its keys are what `show`, `webUIs`, `workers` and `snippet` refer to). It is in the set dir, readable by its owner only.
+   */
   connectionFile: string;
+  /**
+   * Helper files the head job writes into the set dir before it starts anything (name → lines), e.g. a wrapper that starts the head and writes the connection file. Constant text: no parameter is substituted.
+   */
+  files?: {
+    /**
+     * @maxItems 2000
+     */
+    [k: string]: string[];
+  };
+  /**
+   * Connection values the set's card shows, in this order: a label and a key of the connection file. Never a secret.
+   *
+   * @maxItems 16
+   */
+  show?: SetShownField[];
+  /**
+   * Web pages of the set (http URLs in the connection file): the card links them through the Jupyter server's proxy, which forwards only to the user's own running sets.
+   *
+   * @maxItems 8
+   */
+  webUIs?: SetWebUI[];
+  workers?: SetWorkersProbe;
+  /**
+   * Python lines that "Use in notebook" inserts: {{key}} stands for the connection file's value under key, as a Python literal.
+   *
+   * @maxItems 200
+   */
+  snippet?: string[];
+}
+export interface SetShownField {
+  label: string;
+  key: string;
+}
+export interface SetWebUI {
+  label: string;
+  key: string;
+}
+/**
+ * How the set counts its workers: the head's HTTP JSON (GET <URL under key><path>), a list of workers in it, each named by a field; with `where`, only the entries whose fields have these values. Without it the card shows no connected count.
+ */
+export interface SetWorkersProbe {
+  key: string;
+  path: string;
+  list: string;
+  name: string;
+  where?: {
+    [k: string]: string | number | boolean;
+  };
 }

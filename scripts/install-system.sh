@@ -6,7 +6,8 @@ set -euo pipefail
 
 # python3-venv: the shared JupyterHub environment is made from the system Python (scripts/hub-env.sh)
 # slurmdbd + mariadb-server: Slurm accounting (sacct) in the fixture (scripts/slurm/accounting.sh)
-PACKAGES=(slurm-wlm slurmdbd mariadb-server munge openssh-server chromium iproute2 procps openssl python3-venv)
+# openjdk-17-jre-headless: the Java of the spark-standalone set template (Spark 4 needs Java 17+)
+PACKAGES=(slurm-wlm slurmdbd mariadb-server munge openssh-server chromium iproute2 procps openssl python3-venv openjdk-17-jre-headless)
 
 log() { echo "[install-system] $*" >&2; }
 

@@ -1,4 +1,5 @@
-"""Which host:port jupyter-server-proxy may forward to: the dashboards of the user's running sets.
+"""Which host:port jupyter-server-proxy may forward to: the dashboards (Dask) and web UIs (custom
+sets) of the user's running sets.
 Runs in the Jupyter server (public name: ``jupyterlab_hpc.dashboards.allow_set_nodes``).
 
 Dask dashboards run on compute nodes that browsers cannot reach, so Lab opens them as
@@ -30,21 +31,34 @@ REFUSAL_RECHECK_SECONDS = 0.5
 _cache: dict[str, Any] = {"at": float("-inf"), "until": 0.0, "dashboards": frozenset()}
 
 
+def _set_urls(record: dict[str, Any]) -> list[Any]:
+    """A Dask set's dashboard, a custom set's web UIs (its template declares them)."""
+    web_uis = record.get("webUIs")
+    links = [ui.get("url") for ui in web_uis if isinstance(ui, dict)] if isinstance(web_uis, list) else []
+    return [record.get("dashboard"), *links]
+
+
 def set_dashboards(sets: list[dict[str, Any]]) -> frozenset[tuple[str, int]]:
-    """(host, port) of the dashboard of each running set."""
-    found = set()
+    """(host, port) of the dashboard and web UIs of each running set."""
+    found: set[tuple[str, int]] = set()
     for record in sets:
-        url = record.get("dashboard")
-        if record.get("state") != "running" or not isinstance(url, str):
+        if record.get("state") != "running":
             continue
-        try:
-            parsed = urlparse(url)
-            host, port = parsed.hostname, parsed.port
-        except ValueError:  # a port out of range
-            continue
-        if host and port:
-            found.add((host.lower(), port))
+        for url in _set_urls(record):
+            _add_host_port(found, url)
     return frozenset(found)
+
+
+def _add_host_port(found: set[tuple[str, int]], url: Any) -> None:
+    if not isinstance(url, str):
+        return
+    try:
+        parsed = urlparse(url)
+        host, port = parsed.hostname, parsed.port
+    except ValueError:  # a port out of range
+        return
+    if host and port:
+        found.add((host.lower(), port))
 
 
 def _fetch_dashboards(handler: Any) -> Optional[frozenset[tuple[str, int]]]:

@@ -11,7 +11,7 @@ import type { IJobTemplate } from '../templates/api';
 import { ISetRecord, SetKind, startProblems } from './api';
 import { ISetCardActions, kindLabel } from './card';
 import type { ISetsContext } from './context';
-import { DashboardPanel, markDashboardEnded, openDashboard } from './dashboard';
+import { DashboardPanel, markDashboardEnded, openDashboard, openWebUI } from './dashboard';
 import { useInNotebook } from './notebook';
 import { setTemplates, specValues, startFields, startRequest, templateKey } from './startForm';
 
@@ -49,13 +49,19 @@ export class SetsActions implements ISetCardActions {
       return;
     }
     const last = again ? specValues(again.spec) : this._lastValues.get(kind);
+    if (kind === 'custom' && !template) {
+      Notification.warning(trans.__('No template declares a custom cluster.'), { autoClose: 5000 });
+      return;
+    }
     const fields = startFields(kind, template, last, this._ctx.clusters, trans);
     await formDialog({
-      title: kind === 'dask' ? trans.__('Start a Dask cluster') : trans.__('Start an IPyParallel cluster'),
+      title: this._title(kind, template),
       intro:
         kind === 'dask'
           ? trans.__('A Slurm job runs a Dask scheduler on its first node and the workers on all its nodes.')
-          : trans.__('A Slurm job runs an IPyParallel controller on its first node and the engines on all its nodes.'),
+          : kind === 'ipyparallel'
+            ? trans.__('A Slurm job runs an IPyParallel controller on its first node and the engines on all its nodes.')
+            : (template?.description ?? trans.__("A Slurm job runs the template's head and workers.")),
       acceptLabel: trans.__('Start'),
       fields,
       trans,
@@ -84,7 +90,7 @@ export class SetsActions implements ISetCardActions {
    */
   startAgain(id: string): void {
     const record = this._ctx.model.get(id);
-    if (record && record.kind !== 'custom') {
+    if (record) {
       void this.start(record.kind, record);
     }
   }
@@ -100,17 +106,25 @@ export class SetsActions implements ISetCardActions {
     const { trans } = this._ctx;
     const last = this._lastTemplate.get(kind) ?? '';
     const chosen = await formDialog({
-      title: kind === 'dask' ? trans.__('Start a Dask cluster') : trans.__('Start an IPyParallel cluster'),
-      intro: trans.__("A template sets up the cluster's environment (modules, set-up lines) and its defaults."),
+      title: this._title(kind, null),
+      intro:
+        kind === 'custom'
+          ? trans.__('A custom cluster runs the head and worker commands its template declares.')
+          : trans.__("A template sets up the cluster's environment (modules, set-up lines) and its defaults."),
       acceptLabel: trans.__('Next'),
       fields: [
         {
           name: 'template',
           label: trans.__('Template'),
           kind: 'select',
-          value: templates.some(t => templateKey(t) === last) ? last : '',
+          value: templates.some(t => templateKey(t) === last)
+            ? last
+            : kind === 'custom'
+              ? templateKey(templates[0])
+              : '',
           choices: [
-            { value: '', label: trans.__('None: as the Jupyter server') },
+            // a custom set is its template's commands: it cannot start without one
+            ...(kind === 'custom' ? [] : [{ value: '', label: trans.__('None: as the Jupyter server') }]),
             ...templates.map(t => ({ value: templateKey(t), label: t.title }))
           ]
         }
@@ -123,6 +137,18 @@ export class SetsActions implements ISetCardActions {
     }
     this._lastTemplate.set(kind, chosen.template ?? '');
     return templates.find(t => templateKey(t) === chosen.template) ?? null;
+  }
+
+  private _title(kind: SetKind, template: IJobTemplate | null): string {
+    const { trans } = this._ctx;
+    switch (kind) {
+      case 'dask':
+        return trans.__('Start a Dask cluster');
+      case 'ipyparallel':
+        return trans.__('Start an IPyParallel cluster');
+      case 'custom':
+        return template ? trans.__('Start %1', template.title) : trans.__('Start a cluster from a template');
+    }
   }
 
   stop(id: string): void {
@@ -181,6 +207,24 @@ export class SetsActions implements ISetCardActions {
       shell.activateById(panel.id);
     });
     void this._report(opened, trans.__('The dashboard of %1 cannot be shown', record.name));
+  }
+
+  openWebUI(id: string, url: string): void {
+    const { model, trans, shell } = this._ctx;
+    const record = model.get(id);
+    if (!record) {
+      return;
+    }
+    const opened = model.track(id, 'dashboard', async () => {
+      const panel = await openWebUI(record, url, {
+        tracker: this._dashboards,
+        addToShell: widget => shell.add(widget, 'main'),
+        serverSettings: this._ctx.serverSettings,
+        trans
+      });
+      shell.activateById(panel.id);
+    });
+    void this._report(opened, trans.__('The web page of %1 cannot be shown', record.name));
   }
 
   /**

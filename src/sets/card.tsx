@@ -1,5 +1,5 @@
 /**
- * One Dask / IPyParallel set as a card: its state in words, workers
+ * One Dask / IPyParallel / custom set as a card: its state in words, workers
  * connected, elapsed and remaining time, the walltime warning, the log of a
  * set that ended badly, and its actions. Props only: what the buttons do is
  * given.
@@ -9,12 +9,15 @@ import * as React from 'react';
 
 import type { SetAction } from './model';
 import type { ISetRecord } from './api';
+import { CustomSetInfo } from './customInfo';
 
 /**
  * What a card's buttons do, by set id.
  */
 export interface ISetCardActions {
   openDashboard(id: string): void;
+  /** A custom set's web UI (one of `record.webUIs`), in Lab. */
+  openWebUI(id: string, url: string): void;
   useInNotebook(id: string): void;
   scale(id: string, workers: number): void;
   stop(id: string): void;
@@ -202,6 +205,9 @@ export function SetCard(props: ISetCardProps): JSX.Element {
           <pre>{record.logTail.join('\n')}</pre>
         </details>
       ) : null}
+      {record.kind === 'custom' ? (
+        <CustomSetInfo record={record} openWebUI={(setId, url) => actions.openWebUI(setId, url)} trans={trans} />
+      ) : null}
       <div className="jp-Hpc-setActions">
         {record.kind === 'dask' && state === 'running' && record.dashboard ? (
           <button
@@ -213,7 +219,7 @@ export function SetCard(props: ISetCardProps): JSX.Element {
             {trans.__('Dashboard')}
           </button>
         ) : null}
-        {state === 'running' && record.kind !== 'custom' ? (
+        {state === 'running' ? (
           <button
             type="button"
             className="jp-Button jp-mod-styled jp-mod-accept jp-Hpc-setUse"
@@ -234,7 +240,7 @@ export function SetCard(props: ISetCardProps): JSX.Element {
             {busy === 'stop' ? trans.__('Stopping…') : trans.__('Stop')}
           </button>
         ) : null}
-        {!alive && record.kind !== 'custom' ? (
+        {!alive ? (
           <button
             type="button"
             className="jp-Button jp-mod-styled jp-mod-accept jp-Hpc-setAgain"

@@ -43,8 +43,16 @@ export function connectionCode(record: ISetRecord, connection: SetConnection): s
             ]),
         'rc'
       ].join('\n');
-    default:
-      return [header, 'import json', '', `connection = json.loads(${pyString(JSON.stringify(connection))})`].join('\n');
+    case 'custom':
+      // what the set's template declares, with the connection's values in it (the companion fills them in)
+      return connection.code !== undefined
+        ? [header, connection.code].join('\n')
+        : [
+            header,
+            'import json',
+            '',
+            `connection = json.loads(${pyString(JSON.stringify(connection.connection))})`
+          ].join('\n');
   }
 }
 

@@ -35,11 +35,12 @@ export type DashboardPanel = MainAreaWidget<IFrame>;
  */
 export function proxiedDashboardUrl(dashboard: string, baseUrl: string): string | null {
   const url = dashboardUrl(dashboard);
-  if (!url) {
-    return null;
-  }
-  const path = url.pathname === '/' ? '/status' : url.pathname;
-  return URLExt.join(proxiedRoot(url, baseUrl), path) + url.search;
+  return url ? proxiedUrl(url.pathname === '/' ? new URL('/status', url) : url, baseUrl) : null;
+}
+
+/** Any page of a set's web server, through the Jupyter server's proxy. */
+function proxiedUrl(url: URL, baseUrl: string): string {
+  return URLExt.join(proxiedRoot(url, baseUrl), url.pathname) + url.search;
 }
 
 /**
@@ -166,6 +167,53 @@ export async function openDashboard(
   panel.node.dataset.setId = record.id;
   panel.title.label = trans.__('Dask: %1', record.name);
   panel.title.caption = trans.__('Dask dashboard of %1 on %2 (%3)', record.name, record.cluster, record.dashboard);
+  panel.title.closable = true;
+  options.addToShell(panel);
+  await tracker.add(panel);
+  return panel;
+}
+
+/**
+ * Open (or bring forward) a web UI of a running custom set (one of
+ * `record.webUIs`) through the proxy. Rejects with a message that says why it
+ * cannot be shown.
+ */
+export async function openWebUI(
+  record: ISetRecord,
+  target: string,
+  options: {
+    tracker: WidgetTracker<DashboardPanel>;
+    addToShell: (widget: Widget) => void;
+    serverSettings: ServerConnection.ISettings;
+    trans: TranslationBundle;
+  }
+): Promise<DashboardPanel> {
+  const { tracker, serverSettings, trans } = options;
+  const link = record.webUIs?.find(ui => ui.url === target);
+  const url = link ? dashboardUrl(link.url) : null;
+  if (!link || !url) {
+    throw new Error(trans.__('The set %1 reports no web page at %2.', record.name, target));
+  }
+  const index = record.webUIs?.indexOf(link) ?? 0;
+  const id = `jp-hpc-webui-${record.id}-${index}`;
+  const open = tracker.find(panel => panel.id === id);
+  if (open) {
+    return open;
+  }
+  const proxied = proxiedUrl(url, serverSettings.baseUrl);
+  const problem = await probe(proxied, url.host, serverSettings, trans);
+  if (problem) {
+    throw new Error(problem);
+  }
+  const frame = new IFrame({ sandbox: SANDBOX, referrerPolicy: 'same-origin' });
+  frame.url = proxied;
+  frame.addClass('jp-Hpc-dashboardFrame');
+  const panel = new MainAreaWidget({ content: frame });
+  panel.id = id;
+  panel.addClass('jp-Hpc-dashboard');
+  panel.node.dataset.setId = record.id;
+  panel.title.label = `${link.label}: ${record.name}`;
+  panel.title.caption = trans.__('%1 of %2 on %3 (%4)', link.label, record.name, record.cluster, link.url);
   panel.title.closable = true;
   options.addToShell(panel);
   await tracker.add(panel);

@@ -12,7 +12,8 @@ import { connectionCode } from './code';
 /**
  * Give a notebook a client of the set: the current notebook's kernel
  * through the comm (it defines `client` or `rc` when no cell runs);
- * otherwise a code cell in the most recent notebook.
+ * otherwise, and always for a custom set, a code cell in the most recent
+ * notebook.
  */
 export function useInNotebook(ctx: ISetsContext, id: string): void {
   const { model, comms, notebooks, shell, trans } = ctx;
@@ -22,7 +23,8 @@ export function useInNotebook(ctx: ISetsContext, id: string): void {
   }
   const current = shell.currentWidget;
   const active = notebooks && current && notebooks.has(current) ? (current as NotebookPanel) : null;
-  if (active && comms) {
+  // a custom set's client is the code its template declares: always a cell the user sees and runs
+  if (active && comms && record.kind !== 'custom') {
     // The comm plugin shows the kernel's own "Defined client: …" message.
     model
       .track(id, 'connect', () => comms.connectSet(active, id))

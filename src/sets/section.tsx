@@ -47,6 +47,15 @@ export function SetsView(props: ISetsViewProps): JSX.Element {
         >
           {trans.__('Start IPyParallel cluster')}
         </button>
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-accept"
+          data-kind="custom"
+          title={trans.__('A cluster of a template (e.g. Spark standalone)')}
+          onClick={() => props.onStart('custom')}
+        >
+          {trans.__('Start from template')}
+        </button>
       </div>
       {state === 'loading' ? (
         <div className="jp-Hpc-message" role="status">

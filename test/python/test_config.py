@@ -21,7 +21,8 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (config.poll_interval, config.idle_timeout) == (5.0, 3600)
     # the shipped example centre templates, until an admin names their own
     [examples] = config.template_dirs
-    assert sorted(p.name for p in Path(examples).glob("*.json")) == ["mpi-application.json", "thalamus-analysis.json"]
+    shipped = sorted(p.name for p in Path(examples).glob("*.json"))
+    assert shipped == ["mpi-application.json", "spark-standalone.json", "thalamus-analysis.json"]
     assert config.companion_config() == {
         "clusters": [{"name": "local", "transport": "local"}],
         "pollInterval": 5.0,

@@ -40,6 +40,15 @@ def test_set_dashboards_are_those_of_running_sets_only() -> None:
     assert set_dashboards(sets) == {("node7", 8787)}  # never the scheduler's own port
 
 
+def test_a_custom_sets_web_uis_are_allowed_while_it_runs() -> None:
+    sets: list[dict[str, Any]] = [
+        {"state": "running", "kind": "custom", "webUIs": [{"label": "Spark", "url": "http://node3:4040"}, {"url": 5}]},
+        {"state": "ended", "kind": "custom", "webUIs": [{"label": "Spark", "url": "http://node4:4040"}]},
+        {"state": "running", "kind": "custom", "webUIs": "http://node5:4040"},
+    ]
+    assert set_dashboards(sets) == {("node3", 4040)}
+
+
 def test_the_port_is_read_from_either_form() -> None:
     remote = SimpleNamespace(path_args=["node7", "8787", "/status"])  # proxy/<host>:<port>/…
     local = SimpleNamespace(path_args=["8787", "/status"])  # proxy/<port>/… (host localhost)

@@ -19,7 +19,7 @@ describe('request errors in words', () => {
     expect(said.split('; ').sort()).toEqual(
       [
         'cluster must not be empty',
-        "kind 'spark' is not one of 'dask', 'ipyparallel'",
+        "kind 'spark' is not one of 'dask', 'ipyparallel', 'custom'",
         'workers must be at least 1',
         "time 'soon' is not a Slurm time (minutes, HH:MM:SS, D-HH:MM:SS…)",
         'extra is not a known field'

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { customKind, daskDashboard, kindConfig } from '../../server/src/sets/kinds';
+import { JSON_PROBE_FILE, customKind, customSnippet, daskDashboard, kindConfig } from '../../server/src/sets/kinds';
 import { DASK_PRELOAD_PY, DASK_WORKERS_ROUTE, MONITOR_EOF, MONITOR_PY } from '../../server/src/sets/py-files';
 import { SetScriptContext, headJob, renderArg, workersJob } from '../../server/src/sets/script';
 import { DASHBOARD_COOKIE_PREFIX, DASHBOARD_SECRET_FILE, TLS_CERT_FILE, TLS_KEY_FILE } from '../../server/src/sets/tls';
@@ -220,6 +220,46 @@ describe('kind configurations', () => {
     expect(() => customKind({ ...template, readyFile: '../x' })).toThrow(/relative to the set dir/);
     expect(() => customKind({ ...template, connectionFile: '/etc/passwd' })).toThrow(/relative/);
     expect(() => customKind({ ...template, head: ['{nope}'] })).toThrow(/unknown placeholder/);
+  });
+
+  it("writes a custom template's files, counts its workers by its probe, fills its snippet and links", () => {
+    const template = {
+      headLabel: 'Spark master',
+      head: ['{python}', '{setDir}/run.py', 'head'],
+      worker: ['{python}', '{setDir}/run.py', 'worker'],
+      readyFile: 'c.json',
+      connectionFile: 'c.json',
+      files: { 'run.py': ['import sys', "print('EOF')"] },
+      show: [{ label: 'Master', key: 'master' }],
+      webUIs: [
+        { label: 'UI', key: 'ui' },
+        { label: 'Not a URL', key: 'master' }
+      ],
+      workers: { key: 'ui', path: '/json/', list: 'workers', name: 'id', where: { state: 'ALIVE' } },
+      snippet: ['m = {{master}}', 'n = {{cores}}; x = {{missing}}; on = {{on}}']
+    };
+    const kind = customKind(template);
+    expect(kind.probe).toBe('json');
+    expect(kind.files?.['run.py']).toBe("import sys\nprint('EOF')\n");
+    expect(JSON.parse(kind.files?.[JSON_PROBE_FILE] ?? '')).toMatchObject({
+      list: 'workers',
+      connectionFile: 'c.json'
+    });
+    const spec = normalizeSpec({ cluster: 'local', kind: 'custom', workers: 1 }, 'python3');
+    const { script } = headJob({ id: 'c1', setDir: '/d/c1', spec, kind });
+    expect(script).toContain(`cat > "$HPC_SET_DIR"/run.py <<'`);
+    const file = { master: 'spark://n1:7077', ui: 'http://n1:8080', cores: 2, on: true };
+    expect(kind.connection(file, '/d/c1/c.json')).toEqual({
+      kind: 'custom',
+      connection: file,
+      path: '/d/c1/c.json',
+      fields: [{ label: 'Master', value: 'spark://n1:7077' }],
+      webUIs: [{ label: 'UI', url: 'http://n1:8080' }],
+      code: 'm = "spark://n1:7077"\nn = 2; x = None; on = True'
+    });
+    expect(customSnippet(['s = {{v}}'], { v: 'a"b\\c\n' })).toBe('s = "a\\"b\\\\c\\n"');
+    expect(() => customKind({ ...template, files: { 'monitor.py': [] } })).toThrow(/cannot write the file/);
+    expect(() => customKind({ ...template, files: { '../x': [] } })).toThrow(/cannot write the file/);
   });
 
   it('reads the dask dashboard from scheduler.json', () => {

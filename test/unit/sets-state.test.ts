@@ -200,6 +200,13 @@ describe('scaling down', () => {
     expect(planScaleDown(jobs, 3, 2, workers('10', 2))).toEqual({ cancelPending: ['11'], retire: [], cancelAfter: [] });
   });
 
+  it('drops whole scale-up jobs, running ones too, of a set that cannot retire single workers', () => {
+    const jobs = [job('10', 'head', 2), job('11', 'workers', 1), job('12', 'workers', 2)];
+    expect(planScaleDown(jobs, 5, 2, [], false)).toEqual({ cancelPending: ['12', '11'], retire: [], cancelAfter: [] });
+    // the head job's own workers stay: 5 → 1 drops what it can
+    expect(planScaleDown(jobs, 5, 1, [], false).cancelPending).toEqual(['12', '11']);
+  });
+
   it("retires the head job's own workers last, never its head", () => {
     const jobs = [job('10', 'head', 3), job('11', 'workers', 1)];
     const plan = planScaleDown(jobs, 4, 1, [...workers('10', 3), ...workers('11', 1)]);

@@ -99,7 +99,7 @@ describe('loading template files', () => {
   it('loads the shipped centre examples without an error', async () => {
     const { templates, errors } = await createTemplateStore({ centreDirs: [shipped] }).list();
     expect(errors).toEqual([]);
-    expect(templates.map(t => t.id).sort()).toEqual(['mpi-application', 'thalamus-analysis']);
+    expect(templates.map(t => t.id).sort()).toEqual(['mpi-application', 'spark-standalone', 'thalamus-analysis']);
   });
 });
 

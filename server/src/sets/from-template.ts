@@ -1,4 +1,4 @@
-import type { SetTemplateRef, StartSetRequest } from '../../../protocol/sets';
+import type { SetCommands, SetTemplateRef, StartSetRequest } from '../../../protocol/sets';
 import { renderEnvironment } from '../templates/render';
 import type { TemplateStore } from '../templates/store';
 import { SetRequestError } from './spec';
@@ -6,6 +6,8 @@ import { SetRequestError } from './spec';
 /** What a template adds to a set's spec once the request's fields are merged with its resources. */
 export interface TemplateAdditions {
   fromTemplate: SetTemplateRef;
+  /** A custom set's head and worker commands: the template's `set`. */
+  template?: SetCommands;
   environment?: string;
   options?: string[];
 }
@@ -31,6 +33,9 @@ export async function applyTemplate(
 ): Promise<{ request: unknown; additions?: TemplateAdditions }> {
   const request = raw as Partial<StartSetRequest> | null;
   if (!request || typeof request !== 'object' || request.template === undefined) {
+    if (request?.kind === 'custom') {
+      throw new SetRequestError('a custom set starts from a template: give the id of a custom template');
+    }
     return { request: raw };
   }
   if (typeof request.template !== 'string') {
@@ -45,9 +50,15 @@ export async function applyTemplate(
       `template ${JSON.stringify(template.id)} is a ${template.kind} template, not one for a ${String(request.kind)} set`
     );
   }
+  if (template.kind === 'custom' && !template.set) {
+    throw new SetRequestError(`template ${JSON.stringify(template.id)} declares no set commands`);
+  }
   const params = request.params ?? {};
   const rendered = renderEnvironment(template, params);
   const merged: Record<string, unknown> = { ...request };
+  if (template.kind === 'custom' && !request.name?.trim()) {
+    merged.name = `${template.title} × ${String(request.workers)}`;
+  }
   const options: string[] = [];
   for (const option of rendered.options) {
     const [, name, value] = /^--([a-z-]+)=(.*)$/.exec(option) ?? [];
@@ -62,6 +73,7 @@ export async function applyTemplate(
     request: merged,
     additions: {
       fromTemplate: { id: template.id, source: template.source, params },
+      ...(template.kind === 'custom' ? { template: template.set } : {}),
       ...(rendered.environment ? { environment: rendered.environment } : {}),
       ...(options.length ? { options } : {})
     }

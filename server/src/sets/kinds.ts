@@ -2,7 +2,7 @@ import type { SetCommands } from '../templates/types';
 import { posix } from 'node:path';
 import { DASK_PRELOAD_FILE, DASK_PRELOAD_PY } from './py-files';
 import { TLS_CERT_FILE, TLS_KEY_FILE } from './tls';
-import { SetConnection, SetKind, SetSpec } from './types';
+import { SetConnection, SetField, SetKind, SetLink, SetSpec } from './types';
 
 /**
  * Dask and IPyParallel are two configurations of one model: a head command, a
@@ -24,7 +24,8 @@ export const PLACEHOLDERS = {
 } as const;
 export type Placeholder = keyof typeof PLACEHOLDERS;
 
-export type Probe = 'dask' | 'ipyparallel' | 'none';
+/** How the monitor counts workers: Dask's and IPyParallel's own clients, a template's HTTP JSON (`json`), or not. */
+export type Probe = 'dask' | 'ipyparallel' | 'json' | 'none';
 
 export interface KindConfig {
   kind: SetKind;
@@ -177,7 +178,16 @@ export function kindConfig(spec: SetSpec, custom = spec.template): KindConfig {
   }
 }
 
-/** A custom kind: commands from a template, workers counted by nobody (probe 'none'). */
+/** The file the monitor's `json` probe reads its template's `workers` declaration from (py/monitor.py). */
+export const JSON_PROBE_FILE = 'workers-probe.json';
+const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+const RESERVED_FILES = new Set(['monitor.py', 'status.json', JSON_PROBE_FILE]);
+
+/**
+ * A custom kind: head and worker commands, helper files and the connection a
+ * template declares. Its head writes the connection file; the monitor counts
+ * workers from the head's HTTP JSON when the template says how (`workers`).
+ */
 export function customKind(t: CustomKindTemplate): KindConfig {
   for (const arg of [...t.head, ...t.worker]) {
     placeholdersOf(arg);
@@ -187,16 +197,74 @@ export function customKind(t: CustomKindTemplate): KindConfig {
       throw new Error(`a template's files must be relative to the set dir: ${JSON.stringify(file)}`);
     }
   }
+  const files: Record<string, string> = {};
+  for (const [name, lines] of Object.entries(t.files ?? {})) {
+    if (!FILE_NAME.test(name) || RESERVED_FILES.has(name)) {
+      throw new Error(`a template cannot write the file ${JSON.stringify(name)} into the set dir`);
+    }
+    files[name] = lines.join('\n') + '\n';
+  }
+  if (t.workers) {
+    files[JSON_PROBE_FILE] = JSON.stringify({ ...t.workers, connectionFile: t.connectionFile });
+  }
   return {
     kind: 'custom',
     headLabel: t.headLabel,
     head: t.head,
     worker: t.worker,
     workerNameOption: t.workerNameOption,
+    files,
     readyFile: t.readyFile,
     connectionFile: t.connectionFile,
-    probe: 'none',
-    connection: (file, path) => ({ kind: 'custom', connection: file, path })
+    probe: t.workers ? 'json' : 'none',
+    connection: (file, path) => customConnection(t, file, path)
+  };
+}
+
+/** A connection file value as text for the card (objects as JSON). */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+
+/** The web UIs a template declares, from its connection file: only http(s) URLs with a host. */
+export function customWebUIs(t: CustomKindTemplate, file: Record<string, unknown>): SetLink[] {
+  return (t.webUIs ?? []).flatMap(ui => {
+    const url = file[ui.key];
+    return typeof url === 'string' && /^https?:\/\/[^/\s]+/.test(url) ? [{ label: ui.label, url }] : [];
+  });
+}
+
+/** The values a template shows on the card. */
+export function customFields(t: CustomKindTemplate, file: Record<string, unknown>): SetField[] {
+  return (t.show ?? []).flatMap(f => (f.key in file ? [{ label: f.label, value: asText(file[f.key]) }] : []));
+}
+
+/**
+ * The template's snippet with `{{key}}` replaced by the connection value as a
+ * Python literal (JSON's strings, numbers and booleans; `None` for a missing key).
+ */
+export function customSnippet(lines: readonly string[], file: Record<string, unknown>): string {
+  const literal = (value: unknown): string =>
+    value === undefined || value === null
+      ? 'None'
+      : typeof value === 'boolean'
+        ? value
+          ? 'True'
+          : 'False'
+        : typeof value === 'number' || typeof value === 'string'
+          ? JSON.stringify(value)
+          : JSON.stringify(JSON.stringify(value));
+  return lines
+    .map(line => line.replace(/\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g, (_, key: string) => literal(file[key])))
+    .join('\n');
+}
+
+function customConnection(t: CustomKindTemplate, file: Record<string, unknown>, path: string): SetConnection {
+  return {
+    kind: 'custom',
+    connection: file,
+    path,
+    fields: customFields(t, file),
+    webUIs: customWebUIs(t, file),
+    ...(t.snippet ? { code: customSnippet(t.snippet, file) } : {})
   };
 }
 

@@ -192,7 +192,15 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
       }
       const cluster = clusterOf(s);
       const status = await readMonitorStatus(cluster.runner, s.record.setDir);
-      const plan = planScaleDown(s.jobs, s.record.workers.requested, target, status?.workers ?? []);
+      const canRetire = s.record.kind !== 'custom'; // its template declares no way to retire one worker
+      const plan = planScaleDown(s.jobs, s.record.workers.requested, target, status?.workers ?? [], canRetire);
+      const dropped = plan.cancelPending.reduce((n, job) => n + (s.jobs.find(j => j.id === job)?.workers ?? 0), 0);
+      if (!canRetire && s.record.workers.requested - dropped !== target) {
+        throw new SetError(
+          `a ${kindConfig(s.record.spec).headLabel} set scales down by whole scale-up jobs only: ${target} workers is not one of its sizes`,
+          409
+        );
+      }
       await cancelJobs(cluster, plan.cancelPending).catch(() => undefined);
       const requestId = `${Date.now()}-${randomBytes(3).toString('hex')}`;
       if (plan.retire.length) {

@@ -3,7 +3,7 @@ import { Cluster, ClusterRegistry } from '../clusters';
 import { QueueSnapshot } from '../poller';
 import { JOB_FIELD_NAMES, recordField, recordFields } from '../slurm/squeue';
 import { readConnectionFile, readMonitorStatus, readTail } from './cluster-files';
-import { daskDashboard } from './kinds';
+import { customFields, customWebUIs, daskDashboard, kindConfig } from './kinds';
 import { SET_TAG } from './script';
 import { JobView, headOf, isActive, isLive, observe, reasonFromLog, tellingTail, whyLine } from './state';
 import { SetTable } from './table';
@@ -146,15 +146,29 @@ export function createSetRefresher(deps: {
     }
   }
 
-  /** Dask: the scheduler address and its dashboard, shown on the card (no secret in them). */
-  async function withDaskAddress(s: StoredSet, cluster: Cluster): Promise<StoredSet> {
+  /**
+   * What the card shows of a running set, from its connection file (no secret in it): Dask's
+   * scheduler address and dashboard, a custom set's declared fields and web UIs.
+   */
+  async function withConnectionInfo(s: StoredSet, cluster: Cluster): Promise<StoredSet> {
+    const kind = kindConfig(s.record.spec);
     try {
-      const file = await readConnectionFile(cluster.runner, posix.join(s.record.setDir, 'scheduler.json'));
-      const address = typeof file.address === 'string' ? file.address : undefined;
-      return { ...s, record: { ...s.record, address, dashboard: daskDashboard(file) } };
+      const file = await readConnectionFile(cluster.runner, posix.join(s.record.setDir, kind.connectionFile));
+      if (s.record.kind === 'dask') {
+        const address = typeof file.address === 'string' ? file.address : undefined;
+        return { ...s, record: { ...s.record, address, dashboard: daskDashboard(file) } };
+      }
+      const template = s.record.spec.template;
+      if (s.record.kind === 'custom' && template) {
+        return {
+          ...s,
+          record: { ...s.record, fields: customFields(template, file), webUIs: customWebUIs(template, file) }
+        };
+      }
     } catch {
-      return s;
+      // not written yet (or half written): the next refresh reads it again
     }
+    return s;
   }
 
   /** An ended set keeps the telling lines of its head job's log, and the one that says why. */
@@ -189,8 +203,9 @@ export function createSetRefresher(deps: {
       !base.stopRequested;
     const status = wanted ? await readMonitorStatus(cluster.runner, base.record.setDir) : undefined;
     let next = observe(base, { at: Date.parse(snap.updatedAt ?? '') || 0, jobs: views, status }, nowIso());
-    if (next.record.state === 'running' && next.record.kind === 'dask' && !next.record.address) {
-      next = await withDaskAddress(next, cluster);
+    const shown = next.record.kind === 'dask' ? next.record.address : next.record.webUIs;
+    if (next.record.state === 'running' && next.record.kind !== 'ipyparallel' && !shown) {
+      next = await withConnectionInfo(next, cluster);
     }
     if (base.record.state !== 'ended' && next.record.state === 'ended') {
       next = await withLog(next, cluster);

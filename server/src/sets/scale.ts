@@ -7,7 +7,8 @@ import { SetJob, SetWorker } from './types';
  * scale-up jobs first, the head job's own workers last — and cancel the
  * scale-up jobs left empty. A retired worker exits cleanly; the head job keeps
  * running when its own worker step empties (its script waits for the head
- * only), so no plan ever ends the set.
+ * only), so no plan ever ends the set. A set whose workers cannot be retired
+ * one by one (a custom set) cancels whole scale-up jobs, newest first.
  */
 export interface ScaleDownPlan {
   cancelPending: string[];
@@ -21,16 +22,21 @@ export function planScaleDown(
   jobs: SetJob[],
   requested: number,
   target: number,
-  connected: SetWorker[]
+  connected: SetWorker[],
+  canRetire = true
 ): ScaleDownPlan {
   let excess = requested - target;
   const plan: ScaleDownPlan = { cancelPending: [], retire: [], cancelAfter: [] };
   const scaleJobs = jobs.filter(j => j.role === 'workers' && isLive(j)).reverse();
   for (const job of scaleJobs) {
-    if (job.state === 'PENDING' && job.workers <= excess) {
+    // a set that cannot retire single workers (a custom one) drops whole scale-up jobs, running ones too
+    if ((job.state === 'PENDING' || !canRetire) && job.workers <= excess) {
       plan.cancelPending.push(job.id);
       excess -= job.workers;
     }
+  }
+  if (!canRetire) {
+    return plan;
   }
   // the newest job first (its index in `jobs`), then the highest task number
   const order = new Map(jobs.map((j, i) => [j.id, j.role === 'head' ? -1 : i] as const));

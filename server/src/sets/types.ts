@@ -7,7 +7,9 @@ import type {
   EndReason,
   JobRole,
   SetConnection,
+  SetField,
   SetJob,
+  SetLink,
   SetKind,
   SetRecord,
   SetSpec,
@@ -17,7 +19,20 @@ import type {
 } from '../../../protocol/sets';
 
 export { SET_KINDS } from '../../../protocol/sets';
-export type { EndReason, JobRole, SetConnection, SetJob, SetKind, SetRecord, SetSpec, SetState, SetTls, SetWorker };
+export type {
+  EndReason,
+  JobRole,
+  SetConnection,
+  SetField,
+  SetJob,
+  SetLink,
+  SetKind,
+  SetRecord,
+  SetSpec,
+  SetState,
+  SetTls,
+  SetWorker
+};
 
 /** What the data dir holds: the record plus what the companion needs to carry on. */
 export interface StoredSet {

@@ -30,6 +30,7 @@ import os
 import re
 import sys
 import time
+import urllib.parse
 from typing import Any, Callable, Optional, Protocol
 
 # set by main() from the command line: the probe's kind, the set dir, the head's job, its ready file
@@ -38,6 +39,8 @@ STATUS, REQUESTS = "", ""
 # files the companion writes into the set dir (server/src/sets/tls.ts)
 TLS_CERT_FILE, TLS_KEY_FILE = "tls-cert.pem", "tls-key.pem"
 DASHBOARD_SECRET_FILE = "dashboard-secret"
+# a custom set's `workers` declaration (server/src/sets/kinds.ts, JSON_PROBE_FILE)
+JSON_PROBE_FILE = "workers-probe.json"
 # the Dask preload's route (its WORKERS_ROUTE)
 DASK_WORKERS_ROUTE = "/jupyterlab-hpc/workers.json"
 INTERVAL = 1.0
@@ -194,6 +197,45 @@ class IPyParallel:
         self.rc.close()
 
 
+class JsonProbe:
+    """A custom set's workers, from its head's HTTP JSON as its template declares (workers-probe.json)."""
+
+    def __init__(self) -> None:
+        with open(os.path.join(SET_DIR, JSON_PROBE_FILE)) as f:
+            self.spec = json.load(f)
+        with open(os.path.join(SET_DIR, self.spec["connectionFile"])) as f:
+            base = str(json.load(f)[self.spec["key"]])  # written by the head: retried on the next round
+        url = urllib.parse.urlsplit(base.rstrip("/") + self.spec["path"])
+        if url.scheme != "http" or not url.hostname:
+            raise RuntimeError(f"not an http URL: {base}")
+        self.host, self.port = url.hostname, url.port or 80
+        self.path = url.path + (f"?{url.query}" if url.query else "")
+
+    def workers(self) -> list[dict]:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            conn.request("GET", self.path)
+            response = conn.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"the head answered HTTP {response.status} to {self.path}")
+        finally:
+            conn.close()
+        entries = json.loads(body).get(self.spec["list"]) or []
+        where = self.spec.get("where") or {}
+        return [
+            {"name": str(e.get(self.spec["name"])), "job": None}
+            for e in entries
+            if isinstance(e, dict) and all(e.get(k) == v for k, v in where.items())
+        ]
+
+    def retire(self, names: list[str]) -> list[str]:
+        raise RuntimeError("this set cannot retire single workers")
+
+    def close(self) -> None:
+        pass
+
+
 class NoProbe:
     def workers(self) -> list[dict]:
         return []
@@ -205,7 +247,12 @@ class NoProbe:
         pass
 
 
-PROBES: dict[str, Callable[[], Probe]] = {"dask": Dask, "ipyparallel": IPyParallel, "none": NoProbe}
+PROBES: dict[str, Callable[[], Probe]] = {
+    "dask": Dask,
+    "ipyparallel": IPyParallel,
+    "json": JsonProbe,
+    "none": NoProbe,
+}
 
 
 def handle_requests(probe: Probe, status: dict) -> bool:

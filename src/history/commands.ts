@@ -15,6 +15,7 @@ import { errorText } from '../shared/errorText';
 import type { IHpcClusters } from '../tokens';
 import { fetchRerun } from './api';
 import { HistoryModel } from './model';
+import { openJobOutput } from './output';
 import { createHistoryPanel, historyState, HistoryPanel } from './panel';
 
 /** Template values as the form holds them: text (numbers too) or a checkbox state. */
@@ -103,7 +104,7 @@ export function addHistory(
           trans,
           runAgain: (cluster, id) => void runAgain(cluster, id),
           openOutput: (cluster, job) =>
-            void app.commands.execute(CommandIDs.tailJobOutput, { cluster, id: job.id, stream: 'stdout' })
+            void openJobOutput(app, clusters, cluster, job).catch(error => Notification.error(errorText(error)))
         });
         const panel = widget;
         panel.disposed.connect(() => model.dispose());

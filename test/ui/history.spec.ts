@@ -13,7 +13,7 @@ import { expect, Page, test } from '@playwright/test';
 
 import { NO_ACCOUNTING_MESSAGE } from '../../protocol/history';
 import { IStartedLab, startLab } from './global-setup';
-import { executeCommand, hpcApi, openHpcSidebar, openLab, runCommand } from './helpers';
+import { hpcApi, openHpcSidebar, openLab, runCommand, server } from './helpers';
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -30,6 +30,11 @@ test.afterAll(async () => {
 async function openHistoryFromViewMenu(page: Page): Promise<void> {
   await page.locator('.lm-MenuBar-itemLabel', { hasText: /^View$/ }).click();
   await page.locator('.lm-Menu-itemLabel', { hasText: /^Job History$/ }).click();
+}
+
+/** Bring the history's tab forward (another panel opened over it). */
+async function showHistoryTab(page: Page): Promise<void> {
+  await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'Job History' }).click();
 }
 
 test('a finished template job in the history: Run again opens its form with its values, and submits a new job', async ({
@@ -141,15 +146,44 @@ test('Run again of a script job opens the submit dialog with its script', async 
     .toBe('COMPLETED');
 
   await openLab(page);
-  await executeCommand(page, 'hpc:open-history', { name: `hist-script-${tag}` });
+  // from the command palette
+  const palette = page.locator('#command-palette');
+  await expect(async () => {
+    await page.locator('.jp-Launcher-body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Shift+C');
+    await expect(palette).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await palette.locator('input').fill('Job History');
+  await expect(palette.locator('.lm-CommandPalette-item', { hasText: 'Job History' }).first()).toBeVisible();
+  await page.keyboard.press('Enter');
   const history = page.locator('#jp-hpc-history');
-  await expect(history.locator('[data-filter="name"]')).toHaveValue(`hist-script-${tag}`);
+  await history.locator('[data-filter="name"]').fill(`hist-script-${tag}`);
   const row = history.locator(`.jp-Hpc-jobRow[data-job-id="${firstId}"]`);
   await expect(async () => {
     await history.locator('[data-action="refresh"]').click();
     await expect(row).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 150_000 });
   await expect(history.locator('.jp-Hpc-jobRow')).toHaveCount(1);
+  await row.click();
+  // its output, opened from the details
+  await history.locator('.jp-Hpc-historyDetails [data-action="open-output"]').click();
+  const tail = page.locator(`.jp-Hpc-outputTail[data-job-id="${firstId}"][data-stream="stdout"]`);
+  await expect(tail.locator('.jp-Hpc-outputTailText')).toContainText(`script-${tag}`, { timeout: 30_000 });
+
+  // the history comes back after a reload with its filters (the workspace is saved shortly after)
+  await showHistoryTab(page);
+  await history.locator('[data-filter="state"]').selectOption('COMPLETED');
+  await expect(history.locator('.jp-Hpc-jobsPanelBody')).toHaveAttribute('data-status', 'ok');
+  await page.waitForTimeout(3000);
+  const { url, token } = server();
+  await page.goto(`${url}lab?token=${token}`);
+  await expect(history).toBeVisible({ timeout: 120_000 });
+  await showHistoryTab(page);
+  await expect(history.locator('[data-filter="name"]')).toHaveValue(`hist-script-${tag}`);
+  await expect(history.locator('[data-filter="state"]')).toHaveValue('COMPLETED');
+  await expect(row).toBeVisible({ timeout: 150_000 });
+  await expect(history.locator('.jp-Hpc-jobRow')).toHaveCount(1);
+
   await row.click();
   await history.locator('.jp-Hpc-historyDetails [data-action="run-again"]').click();
 
@@ -191,7 +225,10 @@ test.describe('a cluster without accounting', () => {
     await expect(page.locator('#jp-hpc-queue .jp-Hpc-queue')).toHaveAttribute('data-status', 'ok', {
       timeout: 120_000
     });
-    await openHistoryFromViewMenu(page);
+    // from the HPC Jobs panel's toolbar
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^View$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^HPC Jobs$/ }).click();
+    await page.locator('#jp-hpc-jobs .jp-Toolbar [data-command="hpc:open-history"]').click();
     const history = page.locator('#jp-hpc-history');
     const notice = history.locator('.jp-Hpc-historyNotice');
     await expect(notice).toHaveText(NO_ACCOUNTING_MESSAGE, { timeout: 60_000 });

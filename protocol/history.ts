@@ -258,3 +258,31 @@ export function formatShare(share: number | null): string {
   const pct = share * 100;
   return `${pct < 1 ? Math.round(pct * 10) / 10 : Math.round(pct)} %`;
 }
+
+/**
+ * The columns of `%sacct`'s tables (text and HTML) and of the History view: `key` is a
+ * HistoryJob member, or one of the shown forms `exit` (code:signal), `elapsed` (HH:MM:SS),
+ * `cpuEfficiency`, `memoryEfficiency` (shares), `maxRss` and `reqMem` (sizes), `hint`.
+ */
+export const HISTORY_COLUMNS = [
+  { key: 'id', label: 'ID', header: 'JOBID' },
+  { key: 'name', label: 'Name', header: 'JOBNAME' },
+  { key: 'partition', label: 'Partition', header: 'PARTITION' },
+  { key: 'state', label: 'State', header: 'STATE' },
+  { key: 'exit', label: 'Exit code', header: 'EXITCODE' },
+  { key: 'elapsed', label: 'Elapsed', header: 'ELAPSED' },
+  { key: 'allocCpus', label: 'CPUs', header: 'ALLOCCPUS' },
+  { key: 'cpuEfficiency', label: 'CPU efficiency', header: 'CPU_EFF' },
+  { key: 'reqMem', label: 'Memory asked', header: 'REQMEM' },
+  { key: 'maxRss', label: 'Memory peak', header: 'MAXRSS' },
+  { key: 'memoryEfficiency', label: 'Memory efficiency', header: 'MEM_EFF' },
+  { key: 'hint', label: 'Next time', header: 'HINT' }
+] as const;
+
+/** Seconds as sacct's Elapsed: `HH:MM:SS`, `D-HH:MM:SS` past a day. */
+export function formatElapsed(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const hms = `${pad(Math.floor((seconds % 86400) / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
+  return d > 0 ? `${d}-${hms}` : hms;
+}

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # python3-venv: the shared JupyterHub environment is made from the system Python (scripts/hub-env.sh)
-PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps openssl python3-venv)
+# slurmdbd + mariadb-server: Slurm accounting (sacct) in the fixture (scripts/slurm/accounting.sh)
+PACKAGES=(slurm-wlm slurmdbd mariadb-server munge openssh-server chromium iproute2 procps openssl python3-venv)
 
 log() { echo "[install-system] $*" >&2; }
 

@@ -33,9 +33,19 @@ export function createSubmissionStore(dataDir: string): SubmissionStore {
   // one write at a time, in order: a rotation never splits a line
   let queue: Promise<void> = Promise.resolve();
 
+  // each history answer looks its jobs up: read a file again only when it changed
+  const cache = new Map<string, { stamp: string; records: SubmissionRecord[] }>();
+
   async function lines(path: string): Promise<SubmissionRecord[]> {
     let text: string;
+    let stamp: string;
     try {
+      const s = await stat(path);
+      stamp = `${s.mtimeMs}:${s.size}`;
+      const known = cache.get(path);
+      if (known?.stamp === stamp) {
+        return known.records;
+      }
       text = await readFile(path, 'utf8');
     } catch {
       return [];
@@ -51,6 +61,7 @@ export function createSubmissionStore(dataDir: string): SubmissionStore {
         // a line cut by a crash: the others still count
       }
     }
+    cache.set(path, { stamp, records });
     return records;
   }
 

@@ -109,7 +109,8 @@ export function historyRoutes(app: FastifyInstance, registry: ClusterRegistry, s
     }
     const records = submissions ? await submissions.find(name, [job.arrayJobId || job.jobId]) : new Map();
     const record = recordOf(records, job);
-    const stored = await c.slurm.batchScript(job.arrayJobId || job.jobId);
+    // the task's own id: an array's id would print every task's script
+    const stored = await c.slurm.batchScript(job.id);
     const answer: RerunReply = {
       cluster: name,
       id: job.id,

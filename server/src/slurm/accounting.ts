@@ -47,14 +47,15 @@ export function parseAssociations(output: string): { defaultAccount: string; acc
 
 /**
  * The script of `sacct --batch-script --jobs=<id>`: Slurm prints a title line ("Batch Script for
- * 123") and a rule of dashes before it; null when the site stores no scripts (`NONE`) or the job
- * is unknown.
+ * 123") and a rule of dashes before it, a newline after; null when the site stores no scripts
+ * (`NONE`: AccountingStoreFlags without job_script, or a job from before) or the job is unknown.
  */
 export function parseBatchScript(output: string): string | null {
   const m = /^Batch Script for \S+\n-+\n/m.exec(output);
   if (!m) {
     return null;
   }
-  const script = output.slice(m.index + m[0].length);
+  // sacct prints a newline of its own after the script
+  const script = output.slice(m.index + m[0].length).replace(/\n$/, '');
   return script.trim() === '' || script.trim() === 'NONE' ? null : script;
 }

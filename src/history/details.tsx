@@ -6,10 +6,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { formatMegabytes, HistoryJob } from '../../protocol/history';
+import { formatElapsed, formatMegabytes, HistoryJob } from '../../protocol/history';
 import { visibleText } from '../shared/visible';
 import { EfficiencyBar } from './efficiency';
-import { formatElapsed, IHistoryRow, stateCounts } from './rows';
+import { IHistoryRow, stateCounts } from './rows';
 
 export interface IHistoryDetailsProps {
   row: IHistoryRow | null;

@@ -4,8 +4,7 @@
  */
 import * as React from 'react';
 
-/** Below this share a bar is marked low (`jp-mod-low`): the job asked for far more than it used. */
-export const LOW_EFFICIENCY = 0.5;
+import { WASTE_THRESHOLD } from '../../protocol/history';
 
 const WIDTH = 120;
 const HEIGHT = 10;
@@ -14,7 +13,10 @@ export interface IEfficiencyBarProps {
   /** `cpu` or `memory`: the bar's `data-resource`. */
   resource: string;
   label: string;
-  /** Used ÷ asked, 0…1 (more is drawn full); null when Slurm did not record it. */
+  /**
+   * Used ÷ asked, 0…1 (more is drawn full); null when Slurm did not record it. Marked low
+   * (`jp-mod-low`) below protocol/history.ts's WASTE_THRESHOLD, where the hint speaks.
+   */
   share: number | null;
   /** "1.2 of 4 CPUs busy", "peaked at 300 MB of 4 GB". */
   detail: string;
@@ -24,7 +26,7 @@ export function EfficiencyBar(props: IEfficiencyBarProps): JSX.Element {
   const { share } = props;
   const percent = share === null ? null : Math.round(share * 100);
   const filled = share === null ? 0 : Math.max(0, Math.min(1, share)) * WIDTH;
-  const low = share !== null && share < LOW_EFFICIENCY;
+  const low = share !== null && share < WASTE_THRESHOLD;
   return (
     <div
       className={`jp-Hpc-efficiency${low ? ' jp-mod-low' : ''}`}

@@ -2,7 +2,14 @@
  * The history table's rows and columns: a job is a row; an array is one row (its tasks'
  * states counted) followed, once opened, by a row per task. Pure functions of the reply.
  */
-import { formatMegabytes, formatShare, HistoryGroup, HistoryJob } from '../../protocol/history';
+import {
+  formatElapsed,
+  formatMegabytes,
+  formatShare,
+  HISTORY_COLUMNS as PROTOCOL_COLUMNS,
+  HistoryGroup,
+  HistoryJob
+} from '../../protocol/history';
 import type { ITableColumn, ITableSort } from '../queue/queueTable';
 import { idKeys } from '../queue/jobs';
 
@@ -20,53 +27,41 @@ export interface IHistoryRow {
   readonly task: boolean;
 }
 
-export type HistoryColumn =
-  | 'id'
-  | 'name'
-  | 'state'
-  | 'exit'
-  | 'elapsed'
-  | 'end'
-  | 'cpus'
-  | 'memory'
-  | 'cpuEfficiency'
-  | 'memoryEfficiency'
-  | 'partition';
+/** A column of the table: protocol/history.ts's, as `%sacct` shows them. */
+export type HistoryColumn = (typeof PROTOCOL_COLUMNS)[number]['key'];
 
-export const HISTORY_COLUMNS: ReadonlyArray<ITableColumn<HistoryColumn>> = [
-  { key: 'id', label: 'Job', minEm: 7, grow: false },
-  { key: 'name', label: 'Name', minEm: 8, grow: true },
-  { key: 'state', label: 'State', minEm: 7, grow: false },
-  { key: 'exit', label: 'Exit', minEm: 4, grow: false },
-  { key: 'elapsed', label: 'Elapsed', minEm: 5.5, grow: false },
-  { key: 'end', label: 'Ended', minEm: 10.5, grow: false },
-  { key: 'cpus', label: 'CPUs', minEm: 3.5, grow: false },
-  { key: 'memory', label: 'Memory asked / peak', minEm: 9, grow: false },
-  { key: 'cpuEfficiency', label: 'CPU use', minEm: 5, grow: false },
-  { key: 'memoryEfficiency', label: 'Memory use', minEm: 5.5, grow: false },
-  { key: 'partition', label: 'Partition', minEm: 6, grow: false }
-];
+/** The narrowest each column gets (em); the name and the hint take the room left. */
+const MIN_EM: { readonly [K in HistoryColumn]: number } = {
+  id: 7,
+  name: 8,
+  partition: 6,
+  state: 7,
+  exit: 4,
+  elapsed: 5.5,
+  allocCpus: 3.5,
+  cpuEfficiency: 5,
+  reqMem: 5.5,
+  maxRss: 5.5,
+  memoryEfficiency: 5.5,
+  hint: 12
+};
+
+export const HISTORY_COLUMNS: ReadonlyArray<ITableColumn<HistoryColumn>> = PROTOCOL_COLUMNS.map(({ key, label }) => ({
+  key,
+  label,
+  minEm: MIN_EM[key],
+  grow: key === 'name' || key === 'hint'
+}));
 
 export const DEFAULT_HISTORY_SORT: ITableSort<HistoryColumn> = { column: 'id', ascending: false };
-
-/** `1:02:03`, `2-03:04:05`: a duration as Slurm prints it. */
-export function formatElapsed(seconds: number): string {
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.floor(seconds % 60);
-  const hms = [h, m, s].map(n => String(n).padStart(2, '0')).join(':');
-  return d > 0 ? `${d}-${hms}` : hms;
-}
 
 /** `0:0`, `1:0`, `0:9`: the exit code and the signal, as sacct writes them. */
 export function exitText(job: HistoryJob): string {
   return job.exitCode === null ? '' : `${job.exitCode}:${job.signal ?? 0}`;
 }
 
-function memoryText(job: HistoryJob): string {
-  const asked = job.reqMemMB === null ? '?' : formatMegabytes(job.reqMemMB);
-  return job.maxRssMB === null ? asked : `${asked} / ${formatMegabytes(job.maxRssMB)}`;
+function size(mb: number | null): string {
+  return mb === null ? '' : formatMegabytes(mb);
 }
 
 /** "3 COMPLETED, 1 FAILED": an array's tasks by state. */
@@ -98,16 +93,18 @@ export function historyCell(row: IHistoryRow, column: HistoryColumn): string {
       return exitText(job);
     case 'elapsed':
       return formatElapsed(job.elapsedSeconds);
-    case 'end':
-      return job.endTime;
-    case 'cpus':
+    case 'allocCpus':
       return String(job.allocCpus || job.reqCpus);
-    case 'memory':
-      return memoryText(job);
+    case 'reqMem':
+      return size(job.reqMemMB);
+    case 'maxRss':
+      return size(job.maxRssMB);
     case 'cpuEfficiency':
       return formatShare(job.efficiency.cpu);
     case 'memoryEfficiency':
       return formatShare(job.efficiency.memory);
+    case 'hint':
+      return job.efficiency.hint ?? '';
     default:
       return job[column];
   }
@@ -118,8 +115,9 @@ function sortKey(row: IHistoryRow, column: HistoryColumn): number | string {
   const { job } = row;
   const numbers: { [K in HistoryColumn]?: () => number } = {
     elapsed: () => job.elapsedSeconds,
-    cpus: () => job.allocCpus,
-    memory: () => job.reqMemMB ?? -1,
+    allocCpus: () => job.allocCpus,
+    reqMem: () => job.reqMemMB ?? -1,
+    maxRss: () => job.maxRssMB ?? -1,
     cpuEfficiency: () => job.efficiency.cpu ?? -1,
     memoryEfficiency: () => job.efficiency.memory ?? -1,
     exit: () => job.exitCode ?? -1

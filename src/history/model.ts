@@ -108,6 +108,11 @@ export class HistoryModel extends VDomModel {
     return this._count;
   }
 
+  /** Jobs before the name filter, an array counted once. */
+  get total(): number {
+    return this._groups.length;
+  }
+
   get sort(): ITableSort<HistoryColumn> {
     return this._sort;
   }

@@ -145,7 +145,7 @@ export class HistoryPanel extends VDomRenderer<HistoryModel> {
 
   /** One line: loading, the no-accounting notice, an error, or the count. */
   private _statusLine(): JSX.Element {
-    const { status, message, count, rows } = this.model;
+    const { status, message, count, total, rows } = this.model;
     const trans = this._trans;
     if (status === 'unavailable' || status === 'error') {
       const text = status === 'error' ? trans.__('Could not get the job history: %1', message ?? '') : message;
@@ -155,7 +155,8 @@ export class HistoryPanel extends VDomRenderer<HistoryModel> {
         </div>
       );
     }
-    const counted = rows.length === count ? trans._n('%1 job', '%1 jobs', count) : trans.__('%1 shown', rows.length);
+    const shown = rows.filter(row => !row.task).length;
+    const counted = shown === total ? trans._n('%1 job', '%1 jobs', total) : trans.__('%1 of %2 jobs', shown, total);
     return (
       <div className="jp-Hpc-historyNotice jp-Hpc-queueStatus" role="status" data-count={count}>
         {status === 'loading' ? trans.__('Asking Slurm’s accounting…') : counted}

@@ -187,6 +187,11 @@ export interface Efficiency {
 }
 
 export interface EfficiencyInput {
+  /**
+   * Whether the job has ended: sacct counts a step's CPU time and MaxRSS when the step ends, so
+   * a running job's numbers say nothing yet (all null).
+   */
+  ended: boolean;
   totalCpuSeconds: number;
   elapsedSeconds: number;
   allocCpus: number;
@@ -221,7 +226,10 @@ function roundUpSize(mb: number): number {
 
 /** CPU and memory efficiency of a job, and a hint in plain words when it asked far too much. */
 export function jobEfficiency(input: EfficiencyInput): Efficiency {
-  const { totalCpuSeconds, elapsedSeconds, allocCpus, maxRssMB, reqMemMB } = input;
+  const { ended, totalCpuSeconds, elapsedSeconds, allocCpus, maxRssMB, reqMemMB } = input;
+  if (!ended) {
+    return { cpu: null, memory: null, suggestedMemMB: null, suggestedCpus: null, hint: null };
+  }
   const cpu = elapsedSeconds > 0 && allocCpus > 0 ? totalCpuSeconds / (elapsedSeconds * allocCpus) : null;
   const memory = maxRssMB !== null && reqMemMB !== null && reqMemMB > 0 ? maxRssMB / reqMemMB : null;
   const hints: string[] = [];

@@ -6,7 +6,7 @@ import { FINAL_STATES } from '../../protocol/jobs';
 import type { AccountsReply } from '../../protocol/resources';
 import { localCluster, remoteCluster, waitUntil } from '../helpers/companion';
 import { body } from '../helpers/http';
-import { localConf, scaleConf, slurm } from '../helpers/slurm';
+import { localConf, scaleConf, slurm, submitRemote } from '../helpers/slurm';
 import { TemplateCompanion, startTemplateCompanion } from '../fixtures/templates/companion';
 
 const probeDir = resolve(__dirname, '../fixtures/templates/centre');
@@ -204,11 +204,18 @@ describe('job history from Slurm accounting (real slurmdbd)', () => {
         { account: 'teaching', qos: ['long', 'normal'], defaultQos: '' }
       ]
     } satisfies AccountsReply);
+    // hpcuser's own job, named with both separators and a newline, read back over ssh
+    const name = 'over\x1fssh\x1e\nname';
+    const id = submitRemote(['-J', name, '-o', '/dev/null', '--wrap', 'true']);
+    const job = await waitUntil(
+      async () => jobsOf(await history({ jobs: id }, 'remote')).get(id) ?? pause(500),
+      30_000,
+      'the remote job in sacct'
+    );
+    expect(job).toMatchObject({ user: 'hpcuser', name, account: 'research' });
     const remote = await history({ start: 'now-1hours' }, 'remote');
-    expect(remote.accounting).toBe(true);
-    for (const job of jobsOf(remote).values()) {
-      expect(job.user).toBe('hpcuser');
-    }
+    expect(jobsOf(remote).get(id)).toMatchObject({ name });
+    expect([...jobsOf(remote).values()].every(j => j.user === 'hpcuser')).toBe(true);
   });
 
   it('refuses a query sacct would misread, in words', async () => {

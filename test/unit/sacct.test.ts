@@ -115,10 +115,18 @@ describe('sacct', () => {
 
 describe('efficiency', () => {
   it('says in plain words what to ask next time, only when a job used far less', () => {
-    const e = jobEfficiency({ totalCpuSeconds: 60, elapsedSeconds: 60, allocCpus: 1, maxRssMB: 300, reqMemMB: 4096 });
+    const e = jobEfficiency({
+      ended: true,
+      totalCpuSeconds: 60,
+      elapsedSeconds: 60,
+      allocCpus: 1,
+      maxRssMB: 300,
+      reqMemMB: 4096
+    });
     expect(e).toMatchObject({ cpu: 1, suggestedMemMB: 512, suggestedCpus: null });
     expect(e.hint).toBe('asked 4 GB, peaked at 300 MB: ask for 512 MB next time');
     const fine = jobEfficiency({
+      ended: true,
       totalCpuSeconds: 100,
       elapsedSeconds: 60,
       allocCpus: 2,
@@ -127,7 +135,14 @@ describe('efficiency', () => {
     });
     expect(fine.hint).toBeNull();
     expect(
-      jobEfficiency({ totalCpuSeconds: 0, elapsedSeconds: 0, allocCpus: 1, maxRssMB: null, reqMemMB: null })
+      jobEfficiency({
+        ended: true,
+        totalCpuSeconds: 0,
+        elapsedSeconds: 0,
+        allocCpus: 1,
+        maxRssMB: null,
+        reqMemMB: null
+      })
     ).toEqual({
       cpu: null,
       memory: null,
@@ -135,6 +150,17 @@ describe('efficiency', () => {
       suggestedCpus: null,
       hint: null
     });
+    // a running job's steps have not reported yet: no numbers, no hint
+    expect(
+      jobEfficiency({
+        ended: false,
+        totalCpuSeconds: 0,
+        elapsedSeconds: 600,
+        allocCpus: 4,
+        maxRssMB: null,
+        reqMemMB: 4096
+      })
+    ).toMatchObject({ cpu: null, memory: null, hint: null });
     expect(formatShare(0.071)).toBe('7 %');
     expect(formatShare(0.0004)).toBe('0 %');
     expect(formatShare(null)).toBe('');

@@ -1,4 +1,5 @@
 import { jobEfficiency } from '../../../protocol/history';
+import { isFinalState } from '../../../protocol/jobs';
 import type { HistoryGroup, HistoryJob, SacctRow } from '../../../protocol/history';
 import { slurmMemoryMB } from '../../../protocol/slurm-units';
 
@@ -115,7 +116,7 @@ export function foldSteps(rows: readonly SacctRow[]): HistoryJob[] {
       job.maxRssMB = rss.length ? Math.max(...rss) : job.maxRssMB;
       job.totalCpuSeconds = own.reduce((sum, s) => sum + cpuSeconds(s.totalCpu), 0);
     }
-    job.efficiency = jobEfficiency(job);
+    job.efficiency = jobEfficiency({ ...job, ended: isFinalState(job.state) });
   }
   return [...jobs.values()];
 }

@@ -40,6 +40,7 @@ export namespace CommandIDs {
   /**
    * Submit a batch script with sbatch, to a cluster picked in a dialog
    * (args `path`; or `source: 'filebrowser'` for the browser's selection;
+   * or `script` with `title`, `cluster`, `workdir`: a finished job's;
    * else the current document).
    */
   export const submitFile = 'hpc:submit-file';
@@ -53,4 +54,19 @@ export namespace CommandIDs {
    * `cluster`, `all`, `text`, `widths`).
    */
   export const openJobsPanel = 'hpc:open-jobs-panel';
+  /**
+   * Open "Job History" in the main area (args, as the layout restorer saved them: `cluster`,
+   * `start`, `end`, `state`, `name`).
+   */
+  export const openHistory = 'hpc:open-history';
+  /**
+   * Submit a finished job again (args `cluster`, `id`): its template's form with the values it
+   * used, or the submit dialog with its script.
+   */
+  export const runAgain = 'hpc:run-again';
+  /**
+   * Show a template's form in the sidebar with given values (args `source`, `id`, `values`,
+   * `cluster`, `suggest`: `{memoryMB, cpus}` proposed beside their fields).
+   */
+  export const openTemplate = 'hpc:open-template';
 }

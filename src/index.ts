@@ -10,6 +10,7 @@ import { ClustersModel } from './clusters/model';
 import { ClustersSection } from './clusters/section';
 import { watchSettings } from './clusters/settings';
 import { CommandIDs } from './commands';
+import { addHistory } from './history/commands';
 import { addJobsPanel } from './jobs-panel/commands';
 import { registerCommTarget } from './kernel/comms';
 import { OutputTails } from './output/tails';
@@ -29,6 +30,7 @@ import { HpcSidebar, showSection } from './shared/sidebar';
 import { HpcSocket } from './shared/ws';
 import { addSubmitFileCommand } from './submit/commands';
 import { TemplatesApi } from './templates/api';
+import { addTemplateCommands } from './templates/commands';
 import { TemplatesModel } from './templates/model';
 import { TemplatesSection } from './templates/section';
 import {
@@ -216,7 +218,31 @@ const templatesPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const model = new TemplatesModel({ clusters, serverSettings: app.serviceManager.serverSettings });
-    sidebar.addSection(new TemplatesSection({ model, trans, queue }), { rank: 300 });
+    const section = new TemplatesSection({ model, trans, queue });
+    sidebar.addSection(section, { rank: 300 });
+    addTemplateCommands(app, { model, section, trans });
+  }
+};
+
+/**
+ * "Job History" in the main area: finished jobs from Slurm's accounting, their efficiency,
+ * Run again.
+ */
+const historyPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-hpc:history',
+  description: "Adds the Job History: finished jobs from Slurm's accounting, their efficiency, Run again.",
+  autoStart: true,
+  requires: [IHpcClusters],
+  optional: [ICommandPalette, ILayoutRestorer, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    clusters: IHpcClusters,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    translator: ITranslator | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
+    addHistory(app, { clusters, trans, palette, restorer });
   }
 };
 
@@ -333,6 +359,7 @@ export default [
   outputPlugin,
   queuePlugin,
   templatesPlugin,
+  historyPlugin,
   submitFilePlugin,
   kernelCommPlugin,
   setsPlugin

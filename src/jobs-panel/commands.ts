@@ -35,7 +35,8 @@ export function addJobsPanel(
           model,
           commands: app.commands,
           trans,
-          serverSettings: app.serviceManager.serverSettings
+          serverSettings: app.serviceManager.serverSettings,
+          toolbarExtra: [CommandIDs.openHistory]
         });
         const panel = widget;
         panel.content.persistChanged.connect(() => void tracker.save(panel));

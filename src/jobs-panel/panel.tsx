@@ -151,6 +151,8 @@ export namespace JobsPanelContent {
     commands: CommandRegistry;
     trans: TranslationBundle;
     serverSettings?: ServerConnection.ISettings;
+    /** Commands shown after the job commands in the toolbar (the Job History). */
+    toolbarExtra?: string[];
   }
 }
 

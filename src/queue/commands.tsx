@@ -262,12 +262,12 @@ export function addQueueCommands(app: JupyterFrontEnd, options: IQueueCommandsOp
     CommandIDs.cancelJobs
   ];
   rowCommands.forEach((command, rank) => {
-    app.contextMenu.addItem({ command, selector: '.jp-Hpc-jobRow', rank });
+    app.contextMenu.addItem({ command, selector: '.jp-Hpc-queue .jp-Hpc-jobRow', rank });
   });
   app.contextMenu.addItem({
     command: CommandIDs.tailJobOutput,
     args: { stream: 'stderr' },
-    selector: '.jp-Hpc-jobRow',
+    selector: '.jp-Hpc-queue .jp-Hpc-jobRow',
     rank: 1.5
   });
   if (palette) {

@@ -2,17 +2,18 @@
  * The queue's job table: virtualized (only the rows in view, plus a few,
  * are in the DOM, whatever the number of jobs), sortable by its column
  * headers, and a keyboard-driven ARIA grid. Props only: the selection and
- * the order live in the queue model.
+ * the order live in the queue model. Generic over its rows, so the job
+ * history (src/history) shows its records in the same table.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import * as React from 'react';
 
-import { QUEUE_TABLE_COLUMNS, QueueTableColumn } from '../../protocol/jobs';
+import { QUEUE_TABLE_COLUMNS } from '../../protocol/jobs';
 import { IQueueJob, shownReason } from './jobs';
 import type { QueueModel } from './model';
 import type { ISelectModifiers } from './selection';
-import type { ISort, SortColumn } from './view';
+import type { SortColumn } from './view';
 import { visibleText } from '../shared/visible';
 
 /**
@@ -27,10 +28,37 @@ export const ROW_HEIGHT = 24;
  */
 const OVERSCAN = 10;
 
-interface IColumn {
-  id: SortColumn;
+/** What the table needs of a row: a unique id (the row's key) and a state (its `data-state`). */
+export interface ITableRow {
+  readonly id: string;
+  readonly state: string;
+}
+
+/** A column of the table: its key, label (translated here) and grid track (protocol/jobs.ts). */
+export interface ITableColumn<K extends string = SortColumn> {
+  readonly key: K;
+  readonly label: string;
+  readonly minEm: number;
+  readonly grow: boolean;
+}
+
+/** The column the rows are sorted by. */
+export interface ITableSort<K extends string = SortColumn> {
+  column: K;
+  ascending: boolean;
+}
+
+/** A cell's text: the row's value in that column. */
+export type CellText<R, K extends string> = (row: R, column: K) => string;
+
+/** The queue's cells: the job's field, the pending reason as the queue shows it. */
+const queueCellText: CellText<IQueueJob, SortColumn> = (job, column) =>
+  column === 'reason' ? shownReason(job) : job[column];
+
+interface IColumn<R, K extends string> {
+  id: K;
   label: (trans: TranslationBundle) => string;
-  value: (job: IQueueJob) => string;
+  value: (row: R) => string;
 }
 
 /**
@@ -42,11 +70,14 @@ export type ColumnWidths = { readonly [column: string]: number };
 /** The narrowest a dragged column gets, in pixels. */
 const MIN_COLUMN_PX = 32;
 
-function tableColumns(columns: ReadonlyArray<QueueTableColumn>): ReadonlyArray<IColumn> {
+function tableColumns<R, K extends string>(
+  columns: ReadonlyArray<ITableColumn<K>>,
+  cellText: CellText<R, K>
+): ReadonlyArray<IColumn<R, K>> {
   return columns.map(({ key, label }) => ({
     id: key,
     label: trans => trans.__(label),
-    value: key === 'reason' ? shownReason : job => job[key]
+    value: row => cellText(row, key)
   }));
 }
 
@@ -55,8 +86,8 @@ function tableColumns(columns: ReadonlyArray<QueueTableColumn>): ReadonlyArray<I
  * column, as protocol/jobs.ts sizes it or the user dragged it, and the table never narrower
  * than their sum.
  */
-function gridStyle(columns: ReadonlyArray<QueueTableColumn>, widths: ColumnWidths): React.CSSProperties {
-  const track = (c: QueueTableColumn): string => {
+function gridStyle(columns: ReadonlyArray<ITableColumn<string>>, widths: ColumnWidths): React.CSSProperties {
+  const track = (c: ITableColumn<string>): string => {
     const px = widths[c.key];
     return px !== undefined ? `${px}px` : c.grow ? `minmax(${c.minEm}em, 2fr)` : `${c.minEm}em`;
   };
@@ -69,18 +100,22 @@ function gridStyle(columns: ReadonlyArray<QueueTableColumn>, widths: ColumnWidth
 
 const NO_WIDTHS: ColumnWidths = {};
 
-export interface IQueueTableProps {
-  rows: ReadonlyArray<IQueueJob>;
+/**
+ * The table's props; a table of other rows than the queue's jobs (`R`, columns `K`) passes
+ * its `columns` and `cellText`.
+ */
+export interface IQueueTableProps<R extends ITableRow = IQueueJob, K extends string = SortColumn> {
+  rows: ReadonlyArray<R>;
   selected: ReadonlySet<string>;
   highlighted: ReadonlySet<string>;
   cursor: string | null;
-  sort: ISort;
+  sort: ITableSort<K>;
   scrollRequest: QueueModel.IScrollRequest | null;
   /** Unique prefix of the rows' element ids (for `aria-activedescendant`). */
   idPrefix: string;
   label: string;
   trans: TranslationBundle;
-  onSort: (column: SortColumn) => void;
+  onSort: (column: K) => void;
   onRowClick: (index: number, modifiers: ISelectModifiers) => void;
   /** Open the job (its details). */
   onRowOpen: (index: number) => void;
@@ -91,10 +126,12 @@ export interface IQueueTableProps {
   /** Delete key: cancel the selected jobs (after confirmation). */
   onDelete: () => void;
   /** The columns shown; the sidebar's (protocol/jobs.ts QUEUE_TABLE_COLUMNS) by default. */
-  columns?: ReadonlyArray<QueueTableColumn>;
+  columns?: ReadonlyArray<ITableColumn<K>>;
+  /** A cell's text; the queue job's field by default. */
+  cellText?: CellText<R, K>;
   /** Widths the user dragged; with `onResize`, the headers' edges can be dragged. */
   widths?: ColumnWidths;
-  onResize?: (column: SortColumn, px: number) => void;
+  onResize?: (column: K, px: number) => void;
 }
 
 /**
@@ -105,9 +142,9 @@ function rowDomId(prefix: string, id: string): string {
   return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, c => `.${c.charCodeAt(0).toString(16)}`)}`;
 }
 
-interface IJobRowProps {
-  columns: ReadonlyArray<IColumn>;
-  job: IQueueJob;
+interface IJobRowProps<R extends ITableRow> {
+  columns: ReadonlyArray<IColumn<R, string>>;
+  job: R;
   index: number;
   start: number;
   domId: string;
@@ -123,7 +160,7 @@ interface IJobRowProps {
  * One job. Memoized: a diff re-renders only the rows whose job object
  * (replaced on change) or selection changed.
  */
-const JobRow = React.memo(function JobRow(props: IJobRowProps): JSX.Element {
+function JobRowView<R extends ITableRow>(props: IJobRowProps<R>): JSX.Element {
   const { job, index } = props;
   const className = [
     'jp-Hpc-jobRow',
@@ -165,12 +202,15 @@ const JobRow = React.memo(function JobRow(props: IJobRowProps): JSX.Element {
       })}
     </div>
   );
-});
+}
+
+// memo keeps the row's generic signature
+const JobRow = React.memo(JobRowView) as typeof JobRowView;
 
 /**
  * The drag handle on a header's right edge: the column follows the pointer until it is let go.
  */
-function ColumnResizer(props: { column: SortColumn; onResize: (column: SortColumn, px: number) => void }) {
+function ColumnResizer(props: { column: string; onResize: (column: string, px: number) => void }) {
   const onPointerDown = (event: React.PointerEvent<HTMLSpanElement>): void => {
     const cell = event.currentTarget.parentElement;
     if (!cell) {
@@ -202,12 +242,12 @@ function ColumnResizer(props: { column: SortColumn; onResize: (column: SortColum
   );
 }
 
-function HeaderRow(props: {
-  columns: ReadonlyArray<IColumn>;
-  sort: ISort;
+function HeaderRow<K extends string>(props: {
+  columns: ReadonlyArray<Pick<IColumn<unknown, K>, 'id' | 'label'>>;
+  sort: ITableSort<K>;
   trans: TranslationBundle;
-  onSort: (column: SortColumn) => void;
-  onResize?: (column: SortColumn, px: number) => void;
+  onSort: (column: K) => void;
+  onResize?: (column: K, px: number) => void;
 }) {
   const { sort, trans, onSort, onResize } = props;
   return (
@@ -230,7 +270,7 @@ function HeaderRow(props: {
                 {sorted ? (sort.ascending ? '▲' : '▼') : ''}
               </span>
             </button>
-            {onResize ? <ColumnResizer column={column.id} onResize={onResize} /> : null}
+            {onResize ? <ColumnResizer column={column.id} onResize={(_, px) => onResize(column.id, px)} /> : null}
           </div>
         );
       })}
@@ -241,11 +281,15 @@ function HeaderRow(props: {
 /**
  * The virtualized job table.
  */
-export function QueueTable(props: IQueueTableProps): JSX.Element {
+export function QueueTable<R extends ITableRow = IQueueJob, K extends string = SortColumn>(
+  props: IQueueTableProps<R, K>
+): JSX.Element {
   const { rows, selected, highlighted, cursor, idPrefix } = props;
-  const shownColumns = props.columns ?? QUEUE_TABLE_COLUMNS;
+  // Without columns and cells of their own, the rows are the queue's jobs (the defaults' types).
+  const shownColumns = props.columns ?? (QUEUE_TABLE_COLUMNS as unknown as ReadonlyArray<ITableColumn<K>>);
+  const cellText = props.cellText ?? (queueCellText as unknown as CellText<R, K>);
   const widths = props.widths ?? NO_WIDTHS;
-  const columns = React.useMemo(() => tableColumns(shownColumns), [shownColumns]);
+  const columns = React.useMemo(() => tableColumns(shownColumns, cellText), [shownColumns, cellText]);
   const style = React.useMemo(() => gridStyle(shownColumns, widths), [shownColumns, widths]);
   const scrollRef = React.useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({

@@ -15,7 +15,7 @@ import type { Widget } from '@lumino/widgets';
 import { HpcApiError, requestAPI } from '../shared/api';
 import { CommandIDs } from '../commands';
 import type { IHpcClusters, IHpcQueue } from '../tokens';
-import { formDialog } from '../shared/formDialog';
+import { formDialog, IDialogField } from '../shared/formDialog';
 
 /**
  * The file type of batch scripts: the file browser marks their items with
@@ -54,11 +54,16 @@ interface IFileBrowserLike extends Widget {
 
 /**
  * A script to submit: its path, and its open document if there is one
- * (saved first, so the submitted file is the one on screen).
+ * (saved first, so the submitted file is the one on screen); or, for "Run
+ * again" of a finished job, its script (editable in the dialog), cluster and
+ * working directory, `path` naming it.
  */
 interface ISubmitTarget {
   path: string;
   context?: IDocumentContextLike;
+  script?: string;
+  cluster?: string;
+  workdir?: string;
 }
 
 /**
@@ -95,6 +100,11 @@ function fileBrowser(app: JupyterFrontEnd): IFileBrowserLike | null {
  * current document (editor context menu, palette).
  */
 function submitTarget(app: JupyterFrontEnd, args: ReadonlyPartialJSONObject): ISubmitTarget | null {
+  if (typeof args.script === 'string' && args.script !== '') {
+    const text = (name: string): string | undefined =>
+      typeof args[name] === 'string' ? String(args[name]) : undefined;
+    return { path: text('title') ?? 'script', script: args.script, cluster: text('cluster'), workdir: text('workdir') };
+  }
   if (typeof args.path === 'string' && args.path !== '') {
     return { path: args.path };
   }
@@ -125,6 +135,20 @@ function firstLoad(clusters: IHpcClusters): Promise<void> {
     clusters.stateChanged.connect(check);
     check();
   });
+}
+
+/** The script of a finished job, editable before it goes again. */
+function scriptDialogField(script: string, trans: TranslationBundle): IDialogField {
+  return { name: 'script', label: trans.__('Batch script'), kind: 'textarea', value: script };
+}
+
+/** The file's text, once its open document (if any) is saved. */
+async function scriptOf(app: JupyterFrontEnd, target: ISubmitTarget): Promise<string> {
+  if (target.context?.model.dirty) {
+    await target.context.save();
+  }
+  const file = await app.serviceManager.contents.get(target.path, { type: 'file', format: 'text', content: true });
+  return String(file.content);
 }
 
 /**
@@ -169,11 +193,14 @@ export function addSubmitFileCommand(
       Notification.error(trans.__('No cluster to submit to: none is configured, or the clusters are still loading.'));
       return;
     }
-    const preferred = choices.find(c => c.value === lastCluster) ?? choices[0];
+    const preferred = choices.find(c => c.value === (target.cluster ?? lastCluster)) ?? choices[0];
+    const scriptField = target.script === undefined ? [] : [scriptDialogField(target.script, trans)];
     const done: { job?: { cluster: string; jobId: string } } = {};
     const accepted = await formDialog({
       title: trans.__('Submit to cluster'),
-      intro: trans.__('Submit %1 with sbatch.', target.path),
+      intro: target.workdir
+        ? trans.__('Submit %1 with sbatch, in %2.', target.path, target.workdir)
+        : trans.__('Submit %1 with sbatch.', target.path),
       acceptLabel: trans.__('Submit'),
       fields: [
         { name: 'cluster', label: trans.__('Cluster'), kind: 'select', value: preferred.value, choices },
@@ -184,24 +211,20 @@ export function addSubmitFileCommand(
           value: '',
           placeholder: '--partition=debug --time=00:10:00',
           description: trans.__('Optional. Quotes group words ("my job"); no shell expands anything.')
-        }
+        },
+        ...scriptField
       ],
       accept: async values => {
-        if (target.context?.model.dirty) {
-          await target.context.save();
-        }
-        const file = await app.serviceManager.contents.get(target.path, {
-          type: 'file',
-          format: 'text',
-          content: true
-        });
+        const script = values.script ?? (await scriptOf(app, target));
+        // the job's own working directory, as an argument: no quoting, whatever the path
+        const args = target.workdir ? [`--chdir=${target.workdir}`] : [];
         try {
           // the companion splits the options line into words (the one place that reads shell words)
           done.job = await requestAPI<{ cluster: string; jobId: string }>(
             `clusters/${encodeURIComponent(values.cluster)}/submit`,
             {
               method: 'POST',
-              body: JSON.stringify({ script: String(file.content), optionsLine: values.args }),
+              body: JSON.stringify({ script, args, optionsLine: values.args }),
               headers: { 'Content-Type': 'application/json' }
             },
             app.serviceManager.serverSettings

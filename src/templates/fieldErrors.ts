@@ -51,3 +51,13 @@ function formFields(template: IJobTemplate | null, pointer: string): string[] {
   const resource = kind === 'resources' ? resources[segment] : undefined;
   return typeof resource === 'string' ? references(resource).filter(isParameter) : [];
 }
+
+/** The errors without the one of `field` (the user changed it: the message was about the old value). */
+export function withoutField(errors: IServerErrors, field: string): IServerErrors {
+  if (!(field in errors.byField)) {
+    return errors;
+  }
+  const rest = { ...errors.byField };
+  delete rest[field];
+  return { byField: rest, general: errors.general };
+}

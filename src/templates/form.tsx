@@ -15,6 +15,7 @@ import { partitionParameter } from './partitions';
 import { SourceBadge } from './list';
 import type { ITestOnlyView } from './testOnly';
 import { TestOnlyLine } from './testOnlyView';
+import { Suggestion } from './suggestion';
 
 /**
  * What the form's controls do; the section implements them.
@@ -27,6 +28,8 @@ export interface ITemplateFormActions {
   edit(): void;
   remove(): void;
   saveAs(): void;
+  /** Put a suggested value (see `suggestions`) in its field. */
+  useSuggestion(name: string): void;
 }
 
 export interface ITemplateFormProps {
@@ -51,6 +54,8 @@ export interface ITemplateFormProps {
   testOnly: ITestOnlyView;
   /** The chosen cluster's partitions, for the template's partition parameter. */
   partitionChoices: ReadonlyArray<IFieldChoice>;
+  /** Values proposed beside their fields ("Run again" of a job that used less than it asked). */
+  suggestions?: FormValues;
   actions: ITemplateFormActions;
   trans: TranslationBundle;
 }
@@ -93,7 +98,14 @@ export function TemplateForm(props: ITemplateFormProps): JSX.Element {
             onChange={value => actions.setValue(name, value)}
             choices={name === partitionParam && props.partitionChoices.length ? props.partitionChoices : undefined}
             trans={trans}
-          />
+          >
+            <Suggestion
+              value={props.suggestions?.[name]}
+              current={values[name]}
+              onUse={() => actions.useSuggestion(name)}
+              trans={trans}
+            />
+          </ParameterField>
         ))}
         <ClusterField
           id={`${base}-cluster`}

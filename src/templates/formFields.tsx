@@ -69,6 +69,8 @@ export function ParameterField(props: {
   /** For a text parameter the site answers (the partition): its values as a choice. */
   choices?: ReadonlyArray<IFieldChoice>;
   trans: TranslationBundle;
+  /** Shown under the field (a suggested value). */
+  children?: React.ReactNode;
 }): JSX.Element {
   const { id, name, parameter: p, error, trans } = props;
   const label = p.title || name;
@@ -171,6 +173,7 @@ export function ParameterField(props: {
       </label>
       {input}
       <FieldNotes id={id} description={p.description} error={error} />
+      {props.children}
     </div>
   );
 }

@@ -13,7 +13,7 @@ import {
   TemplateSource
 } from './api';
 import { checkValues, FormValue, FormValues, initialValues, personalCopy } from './values';
-import { CLUSTER_FIELD, errorsByField, IServerErrors } from './fieldErrors';
+import { CLUSTER_FIELD, errorsByField, IServerErrors, withoutField } from './fieldErrors';
 import { PreviewState, TemplatePreview } from './preview';
 import { ITestOnlyView, TestOnlyCheck } from './testOnly';
 import { clusterChoices, IClusterChoice, keepOrPick } from './clusterChoices';
@@ -21,12 +21,12 @@ import { clusterChoices, IClusterChoice, keepOrPick } from './clusterChoices';
 export type { IClusterChoice };
 
 /**
- * The Templates section's state: the list, the selected template's form
- * values, the live preview, and the personal templates' actions.
+ * The Templates section's state: the list, the selected template's form values, the live
+ * preview, and the personal templates' actions.
  *
- * The preview is rendered by the companion (`POST templates/render`) a
- * moment after the last change. Submit sends exactly the request that
- * produced the shown preview, so what the user read is what runs.
+ * The preview is rendered by the companion (`POST templates/render`) a moment after the last
+ * change. Submit sends exactly the request that produced the shown preview, so what the user
+ * read is what runs.
  */
 export class TemplatesModel extends VDomModel {
   constructor(options: TemplatesModel.IOptions) {
@@ -55,9 +55,7 @@ export class TemplatesModel extends VDomModel {
     return this._templates;
   }
 
-  /**
-   * Template files that did not load; the others are listed anyway.
-   */
+  /** Template files that did not load; the others are listed anyway. */
   get loadErrors(): ReadonlyArray<IFieldError> {
     return this._loadErrors;
   }
@@ -70,9 +68,7 @@ export class TemplatesModel extends VDomModel {
     return this._loading;
   }
 
-  /**
-   * Why the list could not be fetched, `null` once it was.
-   */
+  /** Why the list could not be fetched, `null` once it was. */
   get listError(): string | null {
     return this._listError;
   }
@@ -97,9 +93,7 @@ export class TemplatesModel extends VDomModel {
     return this._cluster;
   }
 
-  /**
-   * The chosen cluster as the clusters model last saw it (its partitions and their limits).
-   */
+  /** The chosen cluster as the clusters model last saw it (its partitions and their limits). */
   get chosenCluster(): IHpcCluster | undefined {
     return this._clusters.clusters.find(c => c.name === this._cluster);
   }
@@ -109,25 +103,20 @@ export class TemplatesModel extends VDomModel {
   }
 
   /**
-   * One message per field (a parameter name, or `CLUSTER_FIELD`): the
-   * browser's own checks, else the companion's from the last render.
+   * One message per field (a parameter name, or `CLUSTER_FIELD`): the browser's own checks, else
+   * the companion's from the last render.
    */
   get fieldErrors(): Readonly<{ [field: string]: string }> {
     const own = this._selected ? checkValues(this._selected, this._values) : {};
     return { ...this._serverErrors.byField, ...own };
   }
 
-  /**
-   * The companion's errors that belong to no field of the form (e.g. a
-   * template whose script no longer loads).
-   */
+  /** The companion's errors that belong to no field of the form (e.g. a template whose script no longer loads). */
   get generalErrors(): ReadonlyArray<string> {
     return this._serverErrors.general;
   }
 
-  /**
-   * The last rendered job; out of date unless `previewState` is `ok`.
-   */
+  /** The last rendered job; out of date unless `previewState` is `ok`. */
   get preview(): IRenderedJob | null {
     return this._preview.job;
   }
@@ -140,9 +129,7 @@ export class TemplatesModel extends VDomModel {
     return this._preview.error;
   }
 
-  /**
-   * `sbatch --test-only`'s answer for the shown preview on its cluster.
-   */
+  /** `sbatch --test-only`'s answer for the shown preview on its cluster. */
   get testOnly(): ITestOnlyView {
     return this._preview.state === 'ok' ? this._testOnly.view : { state: 'none', message: '', cluster: '' };
   }
@@ -151,9 +138,7 @@ export class TemplatesModel extends VDomModel {
     return this._submitting;
   }
 
-  /**
-   * Whether Submit would send what the preview shows.
-   */
+  /** Whether Submit would send what the preview shows. */
   get canSubmit(): boolean {
     return (
       this._preview.state === 'ok' &&
@@ -163,9 +148,7 @@ export class TemplatesModel extends VDomModel {
     );
   }
 
-  /**
-   * Fetch the list again; the selection stays if its template still exists.
-   */
+  /** Fetch the list again; the selection stays if its template still exists. */
   async refresh(): Promise<void> {
     this._loading = true;
     this.stateChanged.emit();
@@ -193,15 +176,47 @@ export class TemplatesModel extends VDomModel {
     return this._templates.find(t => t.source === source && t.id === id) ?? null;
   }
 
-  /**
-   * Show a template's form with its defaults (no-op if it is shown).
-   */
+  /** Show a template's form with its defaults (no-op if it is shown). */
   select(source: TemplateSource, id: string): void {
     const template = this.find(source, id);
     if (template !== this._selected) {
+      this._suggestions = {};
       this._select(template, null);
       this.stateChanged.emit();
     }
+  }
+
+  /** Values proposed beside their fields, by parameter (a finished job's efficiency, "Run again"). */
+  get suggestions(): FormValues {
+    return this._suggestions;
+  }
+
+  /**
+   * Show a template's form with `values` over its defaults (a finished job's, "Run again"), on
+   * `cluster` if the template may go there, with `suggestions` beside their fields.
+   * @returns Whether the template exists (the list is refreshed first if it is not there).
+   */
+  async prefill(
+    source: TemplateSource,
+    id: string,
+    options: { values: FormValues; cluster?: string; suggestions?: FormValues }
+  ): Promise<boolean> {
+    if (this.find(source, id) === null) {
+      await this.refresh();
+    }
+    const template = this.find(source, id);
+    if (template === null) {
+      return false;
+    }
+    this._select(template, null);
+    this._values = initialValues(template, options.values);
+    this._suggestions = options.suggestions ?? {};
+    if (options.cluster !== undefined && this._clusterChoices.some(c => c.name === options.cluster)) {
+      this._cluster = options.cluster;
+    }
+    this._schedulePreview();
+    this.stateChanged.emit();
+    return true;
   }
 
   setValue(name: string, value: FormValue): void {
@@ -210,7 +225,7 @@ export class TemplatesModel extends VDomModel {
     }
     this._values = { ...this._values, [name]: value };
     // The companion's message was about the old value.
-    this._dropServerError(name);
+    this._serverErrors = withoutField(this._serverErrors, name);
     this._schedulePreview();
     this.stateChanged.emit();
   }
@@ -220,14 +235,13 @@ export class TemplatesModel extends VDomModel {
       return;
     }
     this._cluster = name;
-    this._dropServerError(CLUSTER_FIELD);
+    this._serverErrors = withoutField(this._serverErrors, CLUSTER_FIELD);
     this._schedulePreview();
     this.stateChanged.emit();
   }
 
   /**
    * Submit the job of the shown preview.
-   *
    * @throws HpcFieldErrors (also shown at their fields) or HpcApiError.
    */
   async submit(): Promise<ISubmittedJob> {
@@ -303,9 +317,7 @@ export class TemplatesModel extends VDomModel {
     super.dispose();
   }
 
-  /**
-   * After a template was saved: show it with its (maybe new) defaults.
-   */
+  /** After a template was saved: show it with its (maybe new) defaults. */
   private async _refreshAndSelect(source: TemplateSource, id: string): Promise<void> {
     await this.refresh();
     this._select(this.find(source, id), null);
@@ -313,8 +325,8 @@ export class TemplatesModel extends VDomModel {
   }
 
   /**
-   * Show `template`'s form, with the values of `keep` if it is the shown
-   * template (a refreshed list), else (`null`) with its defaults.
+   * Show `template`'s form, with the values of `keep` if it is the shown template (a refreshed
+   * list), else (`null`) with its defaults.
    */
   private _select(template: IJobTemplate | null, keep: FormValues | null): void {
     const same = template !== null && template.id === this._selected?.id && template.source === this._selected?.source;
@@ -331,10 +343,7 @@ export class TemplatesModel extends VDomModel {
     this._schedulePreview();
   }
 
-  /**
-   * The clusters the selected template may go to (all when it names none),
-   * keeping the picked one while it is allowed.
-   */
+  /** The clusters the selected template may go to (all when it names none), keeping the picked one if allowed. */
   private _updateClusterChoices(): void {
     const choices = clusterChoices(this._selected, this._clusters);
     const changed = JSON.stringify(choices) !== JSON.stringify(this._clusterChoices);
@@ -355,15 +364,6 @@ export class TemplatesModel extends VDomModel {
     this._preview.schedule({ template: this._selected, values: this._values, cluster: this._cluster });
   }
 
-  private _dropServerError(field: string): void {
-    const { byField, general } = this._serverErrors;
-    if (field in byField) {
-      const rest = { ...byField };
-      delete rest[field];
-      this._serverErrors = { byField: rest, general };
-    }
-  }
-
   private _api: TemplatesApi;
   private _cluster = '';
   private _clusterChoices: IClusterChoice[] = [];
@@ -377,6 +377,7 @@ export class TemplatesModel extends VDomModel {
   private _selected: IJobTemplate | null = null;
   private _serverErrors: IServerErrors = { byField: {}, general: [] };
   private _submitting = false;
+  private _suggestions: FormValues = {};
   private _testOnly: TestOnlyCheck;
   private _templates: IJobTemplate[] = [];
   private _values: FormValues = {};

@@ -81,6 +81,7 @@ export class TemplatesSection extends VDomRenderer<TemplatesModel> {
             canSubmit={model.canSubmit}
             testOnly={model.testOnly}
             partitionChoices={partitionChoices(model.chosenCluster, trans)}
+            suggestions={model.suggestions}
             submitting={model.submitting}
             actions={this._actions}
             trans={trans}
@@ -137,7 +138,15 @@ export class TemplatesSection extends VDomRenderer<TemplatesModel> {
         this._run(() => deleteTemplate(this.model, template, this._trans));
       }
     },
-    saveAs: () => this._run(() => saveAsTemplate(this.model, this._trans))
+    saveAs: () => this._run(() => saveAsTemplate(this.model, this._trans)),
+    useSuggestion: name => {
+      const { selected, values, cluster, suggestions } = this.model;
+      if (selected && suggestions[name] !== undefined) {
+        // the form starts again from the values, with the suggested one
+        const next = { values: { ...values, [name]: suggestions[name] }, cluster, suggestions };
+        this._run(async () => void (await this.model.prefill(selected.source, selected.id, next)));
+      }
+    }
   };
 
   private _queue: IHpcQueue | null;

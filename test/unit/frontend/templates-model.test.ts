@@ -94,6 +94,30 @@ describe('TemplatesModel', () => {
     expect(model.values).not.toHaveProperty('cpus');
   });
 
+  it('prefills a form with a finished job\'s values and cluster, suggestions beside their fields ("Run again")', async () => {
+    model.select('centre', 'probe');
+    model.setValue('text', 'typed before');
+    const key = model.formKey;
+    const found = await model.prefill('centre', 'probe', {
+      values: { cpus: '4', outdir: 'runs', flag: true },
+      cluster: 'unreachable',
+      suggestions: { cpus: '1' }
+    });
+    expect(found).toBe(true);
+    // the form starts again from the job's values, the others from the defaults
+    expect(model.formKey).not.toBe(key);
+    expect(model.values).toMatchObject({ cpus: '4', outdir: 'runs', flag: true, text: 'hello world' });
+    expect([model.cluster, model.suggestions]).toEqual(['unreachable', { cpus: '1' }]);
+    await until(() => model.previewState !== 'pending');
+    expect(model.preview?.script).toContain('#SBATCH --cpus-per-task=4');
+    // a cluster the template may not go to is not picked; another template drops the suggestions
+    await model.prefill('centre', 'probe', { values: {}, cluster: 'elsewhere' });
+    expect(model.cluster).toBe('unreachable');
+    model.select('centre', 'still-good');
+    expect(model.suggestions).toEqual({});
+    expect(await model.prefill('centre', 'gone', { values: {} })).toBe(false);
+  });
+
   it('checks each value as it is typed, and previews only a valid form', async () => {
     model.select('centre', 'probe');
     expect(model.fieldErrors).toEqual({ outdir: 'is required' });

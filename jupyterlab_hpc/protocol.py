@@ -1,5 +1,6 @@
 """The shapes every process shares, as Python reads them: ``protocol.json``, which the build
-writes from the TypeScript definitions in ``protocol/`` (jobs.ts, records.ts, comm.ts, clusters.ts)
+writes from the TypeScript definitions in ``protocol/`` (jobs.ts, records.ts, comm.ts, clusters.ts,
+history.ts)
 into this package.
 
 Nothing here is written by hand: a job field, state or separator is changed in ``protocol/``
@@ -52,6 +53,7 @@ _RECORDS: dict[str, Any] = _PROTOCOL["records"]
 _POLL: dict[str, Any] = _PROTOCOL["poll"]
 _COMM: dict[str, Any] = _PROTOCOL["comm"]
 _CLUSTERS: dict[str, Any] = _PROTOCOL["clusters"]
+_HISTORY: dict[str, Any] = _PROTOCOL["history"]
 
 # protocol/jobs.ts
 JOB_FIELDS: tuple[JobField, ...] = tuple(_JOBS["JOB_FIELDS"])
@@ -85,3 +87,7 @@ TRANSPORTS: tuple[str, ...] = tuple(_CLUSTERS["TRANSPORTS"])
 CLUSTER_SCHEMA: dict[str, Any] = _CLUSTERS["CLUSTER_SCHEMA"]
 CLUSTER_FIELDS: tuple[str, ...] = tuple(CLUSTER_SCHEMA["properties"])
 PARTITION_COLUMNS: tuple[PartitionColumn, ...] = tuple(_CLUSTERS["PARTITION_COLUMNS"])
+
+# protocol/history.ts
+HISTORY_COLUMNS: tuple[JobColumn, ...] = tuple(_HISTORY["HISTORY_COLUMNS"])
+NO_ACCOUNTING_MESSAGE: str = _HISTORY["NO_ACCOUNTING_MESSAGE"]

@@ -94,3 +94,23 @@ export interface TestOnlyAnswer {
   nodes?: string;
   partition?: string;
 }
+
+/** One account the user may charge on a cluster, with the QOS it allows (`sacctmgr show assoc`). */
+export interface AccountChoice {
+  account: string;
+  /** The QOS this user may ask under the account; '' in `defaultQos` when Slurm names none. */
+  qos: string[];
+  defaultQos: string;
+}
+
+/**
+ * `GET hpc/api/clusters/<c>/accounts`: the accounts and QOS a template form offers the user.
+ * Without accounting: `accounting: false` and no accounts (forms keep a free text field).
+ */
+export interface AccountsReply {
+  cluster: string;
+  accounting: boolean;
+  /** The user's default account ('' when none). */
+  defaultAccount: string;
+  accounts: AccountChoice[];
+}

@@ -5,8 +5,10 @@
 set -euo pipefail
 
 # python3-venv: the shared JupyterHub environment is made from the system Python (scripts/hub-env.sh)
+# slurmdbd + mariadb-server: Slurm accounting (sacct) in the fixture (scripts/slurm/accounting.sh)
 # libopenmpi-dev, openmpi-bin: IPyParallel engines as MPI ranks (mpi4py is built against Debian's mpicc)
-PACKAGES=(slurm-wlm munge openssh-server chromium iproute2 procps openssl python3-venv libopenmpi-dev openmpi-bin)
+PACKAGES=(slurm-wlm slurmdbd mariadb-server munge openssh-server chromium iproute2 procps openssl python3-venv
+    libopenmpi-dev openmpi-bin)
 
 log() { echo "[install-system] $*" >&2; }
 

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MODULES = ['jobs', 'records', 'poll', 'comm', 'clusters'];
+const MODULES = ['jobs', 'records', 'poll', 'comm', 'clusters', 'history'];
 
 async function load(name) {
   const source = await readFile(join(root, 'lib', 'protocol', `${name}.js`), 'utf8');

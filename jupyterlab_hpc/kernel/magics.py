@@ -1,4 +1,4 @@
-"""Notebook magics: ``%sbatch``/``%%sbatch``, ``%squeue``, ``%scancel``, ``%sinfo``,
+"""Notebook magics: ``%sbatch``/``%%sbatch``, ``%squeue``, ``%sacct``, ``%scancel``, ``%sinfo``,
 ``%ipcluster`` and ``%dask`` — the sidebar's operations, as reproducible cells.
 
 Load with ``%load_ext jupyterlab_hpc``. They parse their arguments and call the companion's
@@ -19,10 +19,12 @@ from traitlets import Unicode
 
 from .client import HpcError
 from .display import JobList, PartitionList, SetList, job_state_filter
+from .history import HistoryList
 from .parsers import (
     Parser,
     dask_parser,
     ipcluster_parser,
+    sacct_parser,
     sbatch_parser,
     scancel_parser,
     sinfo_parser,
@@ -167,6 +169,22 @@ class HpcMagics(Magics):
             "jobs": sorted(ids) if ids else None,
         }
         return JobList(answers, query, clusters)
+
+    @line_magic
+    @with_help(sacct_parser)
+    def sacct(self, line: str) -> HistoryList:
+        """Your jobs in Slurm's accounting, ended ones too (exit codes, elapsed, CPU and memory
+        efficiency), as a table; returns them as dicts. On a cluster without accounting: one line."""
+        args = sacct_parser.parse_args(split_line(line))
+        cluster = self._cluster(args.cluster)
+        query = {
+            "start": args.starttime,
+            "end": args.endtime,
+            "state": ",".join(sorted(job_state_filter(args.state) or ())) or None if args.state else None,
+            "name": args.name,
+            "jobs": args.jobs,
+        }
+        return HistoryList(self.session.history(cluster, query), cluster)
 
     @line_magic
     @with_help(scancel_parser)
@@ -360,7 +378,7 @@ def unload(shell: Any) -> None:
         bridge.close()
     if magics is not None:
         for kind in ("line", "cell"):
-            for name in ("sbatch", "squeue", "scancel", "sinfo", "ipcluster", "dask"):
+            for name in ("sbatch", "squeue", "sacct", "scancel", "sinfo", "ipcluster", "dask"):
                 shell.magics_manager.magics[kind].pop(name, None)
         if magics in shell.configurables:
             shell.configurables.remove(magics)

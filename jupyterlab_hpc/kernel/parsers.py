@@ -100,6 +100,18 @@ squeue_parser.add_argument(
 )
 squeue_parser.add_argument("-j", "--jobs", metavar="IDS", help="comma-separated job ids")
 
+sacct_parser = Parser(
+    "%sacct", "Your jobs in Slurm's accounting (ended ones too), as a table; returns a sequence of job dicts."
+)
+_add_cluster(sacct_parser)
+sacct_parser.add_argument(
+    "-S", "--starttime", metavar="TIME", help="jobs from this time (sacct's forms: now-1hours, 2026-12-03T10:00)"
+)
+sacct_parser.add_argument("-E", "--endtime", metavar="TIME", help="jobs up to this time")
+sacct_parser.add_argument("-s", "--state", metavar="STATES", help="comma-separated states, names or codes (CD,F,TO)")
+sacct_parser.add_argument("-j", "--jobs", metavar="IDS", help="comma-separated job ids")
+sacct_parser.add_argument("--name", metavar="NAMES", help="comma-separated job names")
+
 scancel_parser = Parser("%scancel", "Cancel jobs.")
 _add_cluster(scancel_parser)
 scancel_parser.add_argument("ids", nargs="+", metavar="JOBID", help="job ids (12, 12_3 for an array task)")

@@ -94,6 +94,11 @@ class HpcSession:
         except ValueError as e:
             raise HpcError(f"the companion's answer for {cluster}'s jobs is not readable: {e}") from None
 
+    def history(self, cluster: str, query: dict[str, Optional[str]]) -> dict:
+        """The user's jobs in Slurm's accounting (``GET history``): ``accounting`` false with a
+        ``message`` on a cluster that keeps none, else ``groups`` of jobs (arrays grouped)."""
+        return dict(self.api.get(f"clusters/{quote_segment(cluster)}/history", query=query))
+
     def job_action(self, cluster: str, action: str, ids: Iterable[str]) -> dict:
         return self.api.post(f"clusters/{quote_segment(cluster)}/jobs/actions", {"action": action, "ids": list(ids)})
 

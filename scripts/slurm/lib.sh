@@ -328,3 +328,6 @@ stop_sshd() {
     fi
     rm -f "$SSH_DIR/sshd.pid"
 }
+
+# shellcheck source=SCRIPTDIR/accounting.sh
+source "$FIXTURE_SRC/accounting.sh"

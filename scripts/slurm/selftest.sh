@@ -1,6 +1,6 @@
 #!/bin/bash
 # Smoke test of a running fixture (after start.sh, as root). Exit 0 = all good.
-# On each cluster: a 2-task sbatch job with an srun step, hold/release, scancel.
+# On each cluster: a 2-task sbatch job with an srun step, hold/release, scancel, sacct; none on scale.
 # Then, as hpcuser over ssh with strict host key checking: the remote cluster is the
 # default there, and a submitted job runs as hpcuser on it (and not on local).
 set -euo pipefail
@@ -60,6 +60,18 @@ test_cluster() {
     scancel "$j"
     wait_state "$j" CANCELLED
     ok "$c: scancel (job $j)"
+
+    # accounting: slurmdbd has the job at once, its batch step's CPU time and memory too
+    out=$(sacct -n -P -j "$j" -o JobID,State 2>&1)
+    [[ "$out" == "$j|CANCELLED by 0"* ]] || fail "$c: sacct -j $j: $out"
+    ok "$c: sacct (job $j)"
+}
+
+test_no_accounting() {
+    local out
+    out=$(SLURM_CONF=$(cluster_conf scale) sacct 2>&1) && fail "scale: sacct worked: $out"
+    [ "$out" = "Slurm accounting storage is disabled" ] || fail "scale: sacct said: $out"
+    ok "scale: no accounting (sacct: $out)"
 }
 
 test_ssh() {
@@ -78,5 +90,6 @@ test_ssh() {
 }
 
 for c in "${CLUSTERS[@]}"; do test_cluster "$c"; done
+test_no_accounting
 test_ssh
 echo "selftest passed"

@@ -32,7 +32,7 @@ CLEAN=${HPC_FIXTURE_CLEAN:-1}
 check_prereqs() {
     [ "$(id -u)" = 0 ] || die "must run as root"
     local c
-    for c in slurmctld slurmd munged sshd ss srun; do
+    for c in slurmctld slurmd slurmdbd mariadbd munged sshd ss srun sacctmgr; do
         command -v "$c" >/dev/null || die "$c not found: run scripts/install-system.sh"
     done
     # With No(Ctld)InAddrAny every daemon binds to what the host name resolves to.
@@ -65,7 +65,7 @@ prepare_cluster() {
     install -d -m 755 "$d/spool"
     local expr="s|@CLUSTER@|$c|g; s|@NODE@|$NODE|g; s|@ADDR@|$ADDR|g; s|@DIR@|$d|g"
     expr+="; s|@CTLD_PORT@|$(ctld_port "$c")|g; s|@SLURMD_PORT@|$(slurmd_port "$c")|g"
-    expr+="; s|@CPUS@|$CPUS|g; s|@MEM@|$MEM|g"
+    expr+="; s|@CPUS@|$CPUS|g; s|@MEM@|$MEM|g; s|@DBD_PORT@|$DBD_PORT|g; $(acct_conf_expr "$c")"
     if [ $running = 1 ]; then
         # never change the conf under running daemons (scontrol would then disagree with them)
         sed -e "$expr" "$FIXTURE_SRC/slurm.conf.tmpl" | cmp -s - "$conf" ||
@@ -229,6 +229,7 @@ main() {
     check_prereqs
     take_lock
     start_munged
+    start_accounting
     for c in "${CLUSTERS[@]}"; do start_cluster "$c"; done
     for c in "${CTLD_ONLY_CLUSTERS[@]}"; do start_ctld_only "$c"; done
     link_default_conf

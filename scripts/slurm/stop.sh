@@ -25,6 +25,8 @@ main() {
         stop_ctld "$c"
     done
     for c in "${CTLD_ONLY_CLUSTERS[@]}"; do stop_ctld "$c"; done
+    # after the controllers: they hand slurmdbd the last job records on the way out
+    stop_accounting
     stop_sshd TERM
     stop_munged
     unlink_default_conf

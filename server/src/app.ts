@@ -10,6 +10,8 @@ import { pollRoutes } from './routes/poll';
 import { setRoutes } from './routes/sets';
 import { SetManager } from './sets/manager';
 import { submitRoutes } from './routes/submit';
+import { historyRoutes } from './routes/history';
+import { createSubmissionStore } from './history/submissions';
 import { templateRoutes } from './routes/templates';
 import { FieldErrors } from './templates/errors';
 import { TemplateStore, createTemplateStore } from './templates/store';
@@ -100,7 +102,10 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
   if (deps.poll) {
     pollRoutes(app, deps.poll);
   }
-  submitRoutes(app, deps.registry);
+  // what the companion submits, for "Run again" and exact output paths: only with a data dir
+  const submissions = deps.dataDir === undefined ? undefined : createSubmissionStore(deps.dataDir);
+  submitRoutes(app, deps.registry, submissions);
+  historyRoutes(app, deps.registry, submissions);
   templateRoutes(
     app,
     deps.registry,
@@ -108,7 +113,8 @@ export function buildApp(deps: AppDeps): FastifyInstance & { hub: Hub } {
       createTemplateStore({
         centreDirs: deps.templateDirs ?? [],
         personalDir: deps.dataDir === undefined ? undefined : join(deps.dataDir, 'templates')
-      })
+      }),
+    submissions
   );
   if (deps.sets) {
     setRoutes(app, deps.sets);

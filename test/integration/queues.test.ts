@@ -127,7 +127,7 @@ describe('queues on two clusters: local (execFile) and remote (ssh2)', () => {
       const raw = slurm(localConf(), ['squeue', '--noheader', `--jobs=${id}`, '-o', format]).replace(/\n$/, '');
       const none: readonly string[] = NONE_VALUES;
       const expected = raw.split(FIELD_SEP).map(value => (none.includes(value) ? '' : value));
-      // one by one, so that a failure names the field (qos: '' here, the fixture has no accounting)
+      // one by one, so that a failure names the field
       JOB_FIELDS.forEach((f, i) => expect([f.name, row[i]]).toEqual([f.name, expected[i]]));
     } finally {
       await act(c.served, 'local', 'cancel', [id]);

@@ -3,6 +3,7 @@ import { Cluster, ClusterRegistry } from '../clusters';
 import { parseSbatchArgs } from '../slurm/sbatch-args';
 import { splitOptionsLine } from '../slurm/split-words';
 import { SubmitRequest } from '../slurm/sbatch';
+import { SubmissionRecord, SubmissionStore } from '../history/submissions';
 
 /** The cluster named in a request, or a 404 that says which name was not found. */
 export function clusterNamed(registry: ClusterRegistry, name: string): Cluster {
@@ -14,10 +15,40 @@ export function clusterNamed(registry: ClusterRegistry, name: string): Cluster {
 }
 
 /** Submits a job and has the queue polled at once, so every view shows the new job now. */
-export async function submitJob(cluster: Cluster, request: SubmitRequest): Promise<string> {
+export async function submitJob(
+  cluster: Cluster,
+  request: SubmitRequest,
+  submissions?: SubmissionStore,
+  template?: SubmissionRecord['template']
+): Promise<string> {
   const jobId = await cluster.slurm.submit(request);
   cluster.afterAction();
+  if (submissions) {
+    await remember(cluster, jobId, request, submissions, template);
+  }
   return jobId;
+}
+
+/**
+ * Records the submission for "Run again", then (not awaited) the output path Slurm resolved
+ * for it: the history's link to the file once the job has left squeue. A record that cannot be
+ * written never fails the submission that already happened.
+ */
+async function remember(
+  cluster: Cluster,
+  jobId: string,
+  request: SubmitRequest,
+  submissions: SubmissionStore,
+  template?: SubmissionRecord['template']
+): Promise<void> {
+  const base = { cluster: cluster.config.name, jobId, at: new Date().toISOString() };
+  await submissions.record({ ...base, script: request.script, ...(template ? { template } : {}) }).catch(e => {
+    console.error(`could not record job ${jobId}'s submission: ${(e as Error).message}`);
+  });
+  void cluster.slurm
+    .showJob(jobId)
+    .then(([job]) => (job?.StdOut ? submissions.record({ ...base, stdout: job.StdOut }) : undefined))
+    .catch(() => undefined);
 }
 
 const MAX_SCRIPT = 1024 * 1024;
@@ -32,7 +63,7 @@ function optionsLineWords(line: string): string[] {
   }
 }
 
-export function submitRoutes(app: FastifyInstance, registry: ClusterRegistry): void {
+export function submitRoutes(app: FastifyInstance, registry: ClusterRegistry, submissions?: SubmissionStore): void {
   app.post(
     '/api/clusters/:name/submit',
     {
@@ -63,7 +94,7 @@ export function submitRoutes(app: FastifyInstance, registry: ClusterRegistry): v
           statusCode: 400
         });
       }
-      const jobId = await submitJob(cluster, { script, options: parseSbatchArgs(args) });
+      const jobId = await submitJob(cluster, { script, options: parseSbatchArgs(args) }, submissions);
       return { cluster: name, jobId };
     }
   );

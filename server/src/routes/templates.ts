@@ -7,6 +7,7 @@ import { RenderedJob, renderTemplate } from '../templates/render';
 import { TemplateStore } from '../templates/store';
 import { TemplateSource } from '../templates/types';
 import { clusterNamed, submitJob } from './submit';
+import { SubmissionStore } from '../history/submissions';
 
 const source = { enum: ['centre', 'personal'] } as const;
 const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
@@ -39,7 +40,12 @@ interface JobRequest {
 }
 
 /** REST of the job templates: list, render (the preview), submit, and personal templates. */
-export function templateRoutes(app: FastifyInstance, registry: ClusterRegistry, store: TemplateStore): void {
+export function templateRoutes(
+  app: FastifyInstance,
+  registry: ClusterRegistry,
+  store: TemplateStore,
+  submissions?: SubmissionStore
+): void {
   async function render(request: JobRequest): Promise<RenderedJob> {
     const template = await store.find(request.id, request.source);
     if (request.cluster !== undefined) {
@@ -74,7 +80,13 @@ export function templateRoutes(app: FastifyInstance, registry: ClusterRegistry, 
   app.post('/api/templates/submit', { schema: { body: jobBody(true) } }, async request => {
     const body = request.body as JobRequest & { cluster: string };
     const job = await render(body);
-    const jobId = await submitJob(clusterNamed(registry, body.cluster), job);
+    const template = await store.find(body.id, body.source);
+    // the values as given: "Run again" fills the same form with them
+    const jobId = await submitJob(clusterNamed(registry, body.cluster), job, submissions, {
+      id: template.id,
+      source: template.source,
+      params: body.params
+    });
     return { cluster: body.cluster, jobId, ...job };
   });
 

@@ -11,6 +11,10 @@ import { SubmitRequest, parseSbatchParsable, sbatchArgv } from './sbatch';
 import { SqueueQuery, squeueCommand } from './squeue';
 import { TestOnlyResult, parseTestOnly, sbatchTestOnlyArgv } from './test-only';
 import { SqueueRecords, newNonce, readSqueueRecords } from './squeue-records';
+import type { HistoryQuery } from '../../../protocol/history';
+import type { AccountChoice } from '../../../protocol/resources';
+import { SacctRows, readSacctRows, sacctArgv } from './sacct';
+import { ACCOUNTING_DISABLED, parseAssociations, parseBatchScript, sacctmgrAssocArgv } from './accounting';
 
 export type JobAction = 'cancel' | 'hold' | 'release';
 
@@ -33,6 +37,12 @@ export interface SlurmAdapter {
   submit(request: SubmitRequest): Promise<string>;
   /** Asks Slurm when and where the job would start (`sbatch --test-only`), or why it would not. */
   testOnly(request: SubmitRequest): Promise<TestOnlyResult>;
+  /** sacct's lines (jobs and steps) of `user`'s jobs; null when the cluster keeps no accounting. */
+  history(user: string, query: HistoryQuery): Promise<SacctRows | null>;
+  /** The batch script Slurm's accounting stored for a job; null when the site stores none. */
+  batchScript(id: string): Promise<string | null>;
+  /** The accounts and QOS `user` may use on this cluster; null without accounting. */
+  associations(user: string): Promise<{ defaultAccount: string; accounts: AccountChoice[] } | null>;
 }
 
 export interface SlurmAdapterOptions {
@@ -116,6 +126,41 @@ export function createSlurmAdapter(runner: CommandRunner, options: SlurmAdapterO
       assertJobIds([id]);
       const out = await run([bin('squeue'), '--noheader', '--start', `--jobs=${id}`, '--format=%S']);
       return out.trim().split('\n')[0] || undefined;
+    },
+    async history(user, query) {
+      // a new secret per run bounds every field of this output (sacct.ts)
+      const nonce = newNonce();
+      const result = await runner.run(sacctArgv(nonce, user, query, bin('sacct')), {
+        timeoutMs,
+        abortOn: ABORT_ON_RETRY
+      });
+      if (result.code !== 0 && ACCOUNTING_DISABLED.test(result.stderr)) {
+        return null;
+      }
+      return readSacctRows(checkResult('sacct', result), nonce);
+    },
+    async batchScript(id) {
+      assertJobIds([id]);
+      const result = await runner.run([bin('sacct'), '--batch-script', `--jobs=${id}`], {
+        timeoutMs,
+        abortOn: ABORT_ON_RETRY
+      });
+      if (result.code !== 0 && ACCOUNTING_DISABLED.test(result.stderr)) {
+        return null;
+      }
+      return parseBatchScript(checkResult('sacct', result));
+    },
+    async associations(user) {
+      const config = await run([bin('scontrol'), 'show', 'config']);
+      const clusterName = /^ClusterName\s*=\s*(\S+)/m.exec(config)?.[1] ?? '';
+      const result = await runner.run(sacctmgrAssocArgv(user, clusterName, bin('sacctmgr')), {
+        timeoutMs,
+        abortOn: ABORT_ON_RETRY
+      });
+      if (result.code !== 0 && ACCOUNTING_DISABLED.test(result.stderr)) {
+        return null;
+      }
+      return parseAssociations(checkResult('sacctmgr', result));
     },
     async showJob(id) {
       assertJobIds([id]);

@@ -33,7 +33,15 @@ export interface ClusterConfig {
   slurmBinDir?: string;
   /** Extra environment for every Slurm command (e.g. SLURM_CONF). */
   env?: Record<string, string>;
+  /** srun's --mpi plugin for IPyParallel engines as MPI ranks (default DEFAULT_MPI_PLUGIN). */
+  mpiPlugin?: string;
 }
+
+/**
+ * srun's --mpi plugin when a cluster names none: Open MPI 4 and later, MPICH and Intel MPI
+ * all speak PMIx; Debian's Open MPI has no PMI-2 client at all (`--mpi=pmi2` fails in MPI_Init).
+ */
+export const DEFAULT_MPI_PLUGIN = 'pmix';
 
 /** JSON Schema (draft 07) of a ClusterConfig, with the titles and descriptions Lab's settings editor shows. */
 export const CLUSTER_SCHEMA = {
@@ -118,6 +126,13 @@ export const CLUSTER_SCHEMA = {
       propertyNames: {
         pattern: '^[A-Za-z_][A-Za-z0-9_]*$'
       }
+    },
+    mpiPlugin: {
+      title: 'MPI plugin',
+      description:
+        "srun's --mpi plugin for IPyParallel engines started as MPI ranks, as `srun --mpi=list` names them (default pmix; e.g. pmix_v4, pmi2, cray_shasta).",
+      type: 'string',
+      pattern: '^[A-Za-z0-9_]{1,64}$'
     }
   },
   if: {

@@ -7,7 +7,9 @@ set -euo pipefail
 # python3-venv: the shared JupyterHub environment is made from the system Python (scripts/hub-env.sh)
 # slurmdbd + mariadb-server: Slurm accounting (sacct) in the fixture (scripts/slurm/accounting.sh)
 # openjdk-17-jre-headless: the Java of the spark-standalone set template (Spark 4 needs Java 17+)
-PACKAGES=(slurm-wlm slurmdbd mariadb-server munge openssh-server chromium iproute2 procps openssl python3-venv openjdk-17-jre-headless)
+# libopenmpi-dev, openmpi-bin: IPyParallel engines as MPI ranks (mpi4py is built against Debian's mpicc)
+PACKAGES=(slurm-wlm slurmdbd mariadb-server munge openssh-server chromium iproute2 procps openssl python3-venv
+    openjdk-17-jre-headless libopenmpi-dev openmpi-bin)
 
 log() { echo "[install-system] $*" >&2; }
 

@@ -148,7 +148,12 @@ def _set_parser(kind: str, magic: str, variable: str) -> Parser:
         "--setup", action="append", metavar="LINE", help="a shell line run first, e.g. 'module load x' (repeatable)"
     )
     if kind == "ipyparallel":
-        start.add_argument("--mpi", action="store_true", default=None, help="engines initialise MPI (mpi4py)")
+        start.add_argument(
+            "--mpi",
+            action="store_true",
+            default=None,
+            help="engines as the ranks of one MPI job (srun --mpi; mpi4py on the nodes)",
+        )
     else:
         start.add_argument(
             "--nanny",

@@ -62,6 +62,15 @@ function parameterFields(
   });
 }
 
+/** IPyParallel: the engines are the ranks of one MPI job (`srun --mpi`, mpi4py in the engines). */
+const mpiField = (value: string, trans: TranslationBundle): IDialogField => ({
+  name: 'mpi',
+  label: trans.__('Engines as MPI ranks'),
+  kind: 'checkbox',
+  value,
+  description: trans.__('The engines share one MPI COMM_WORLD (mpi4py); engine i is rank i.')
+});
+
 /**
  * The start form's fields, filled with the last values of the same kind.
  */
@@ -153,6 +162,7 @@ export function startFields(
       placeholder: trans.__("the Jupyter server's Python"),
       description: trans.__('A path or a command, e.g. python3 for the environment’s own.')
     },
+    ...(kind === 'ipyparallel' ? [mpiField(value('mpi'), trans)] : []),
     {
       name: 'name',
       label: trans.__('Name'),
@@ -185,6 +195,9 @@ export function startRequest(kind: SetKind, values: DialogValues, template: IJob
       request[name] = text(name);
     }
   }
+  if (kind === 'ipyparallel' && values.mpi === 'true') {
+    request.mpi = true;
+  }
   if (template) {
     const given = Object.fromEntries(Object.keys(template.parameters).map(n => [n, values[PARAM_PREFIX + n] ?? '']));
     request.template = template.id;
@@ -213,6 +226,9 @@ export function specValues(spec: ISetRecord['spec']): DialogValues {
     if (value !== undefined) {
       values[name] = String(value);
     }
+  }
+  if (spec.mpi) {
+    values.mpi = 'true';
   }
   for (const [name, value] of Object.entries(spec.fromTemplate?.params ?? {})) {
     values[PARAM_PREFIX + name] = String(value);

@@ -14,9 +14,9 @@ import * as React from 'react';
 export interface IDialogField {
   name: string;
   label: string;
-  kind: 'text' | 'select' | 'textarea';
+  kind: 'text' | 'select' | 'textarea' | 'checkbox';
   /**
-   * The initial value.
+   * The initial value; a checkbox's is 'true' when ticked.
    */
   value: string;
   /**
@@ -183,10 +183,24 @@ function DialogFieldRow(props: {
   };
   return (
     <div className="jp-Hpc-field" data-field={field.name}>
-      <label htmlFor={id} className="jp-Hpc-fieldLabel">
-        {field.label}
-      </label>
-      {field.kind === 'select' ? (
+      {field.kind === 'checkbox' ? (
+        <label className="jp-Hpc-checkboxLabel">
+          <input
+            id={id}
+            name={field.name}
+            type="checkbox"
+            defaultChecked={value === 'true'}
+            aria-describedby={described || undefined}
+            onChange={event => props.onChange(String(event.target.checked))}
+          />
+          {field.label}
+        </label>
+      ) : (
+        <label htmlFor={id} className="jp-Hpc-fieldLabel">
+          {field.label}
+        </label>
+      )}
+      {field.kind === 'checkbox' ? null : field.kind === 'select' ? (
         <select {...common}>
           {(field.choices ?? []).map(choice => (
             <option key={choice.value} value={choice.value}>

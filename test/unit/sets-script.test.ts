@@ -89,6 +89,15 @@ describe('set batch scripts', () => {
     expect(headJob(ctx({ kind: 'ipyparallel' })).script).not.toContain('--mpi');
   });
 
+  it("starts MPI engines as one srun step with the cluster's MPI plugin (pmix by default)", () => {
+    const engines = /^srun --overlap --job-name=workers --ntasks=2 .* --mpi=pmix .*ipyparallel\.engine .* --mpi &$/m;
+    expect(headJob(ctx({ kind: 'ipyparallel', mpi: true })).script).toMatch(engines);
+    expect(workersJob(ctx({ kind: 'ipyparallel', mpi: true }), 2).script).toMatch(engines);
+    const pmi2 = headJob(ctx({ kind: 'ipyparallel', mpi: true }, { mpiPlugin: 'pmi2' })).script;
+    expect(pmi2).toContain(' --mpi=pmi2 ');
+    expect(pmi2).not.toContain('pmix');
+  });
+
   it('keeps every value data: variables hold exactly what was given', () => {
     const evil = `/tmp/it's "here"/$(id)/\`id\`/python`;
     const c = ctx({ python: evil }, { setDir: `/home/o'brien/$(id) x/abc123`, srun: "/opt/slurm bin/srun'" });

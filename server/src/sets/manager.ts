@@ -100,7 +100,8 @@ export function createSetManager(deps: SetManagerDeps): SetManager {
       spec: s.record.spec,
       kind: kindConfig(s.record.spec),
       startTimeoutS: deps.startTimeoutS,
-      srun: binDir ? posix.join(binDir, 'srun') : undefined
+      srun: binDir ? posix.join(binDir, 'srun') : undefined,
+      mpiPlugin: cluster.config.mpiPlugin
     };
   }
 

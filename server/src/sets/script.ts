@@ -1,3 +1,4 @@
+import { DEFAULT_MPI_PLUGIN } from '../../../protocol/clusters';
 import { shellQuote } from '../runners/shell-quote';
 import { KindConfig, PLACEHOLDERS, placeholdersOf } from './kinds';
 import { MONITOR_EOF, MONITOR_PY } from './py-files';
@@ -21,6 +22,8 @@ export interface SetScriptContext {
   startTimeoutS?: number;
   /** srun, by path when the cluster's Slurm commands are not on PATH. */
   srun?: string;
+  /** srun's --mpi plugin for workers that are MPI ranks (spec.mpi); default DEFAULT_MPI_PLUGIN. */
+  mpiPlugin?: string;
 }
 
 export interface SetJobRequest {
@@ -177,7 +180,11 @@ function workerStep(ctx: SetScriptContext, workers: number): string {
     `${shellQuote(ctx.srun ?? 'srun')} --overlap --job-name=workers`,
     `--ntasks=${workers}`,
     '--cpus-per-task="$HPC_THREADS"',
-    ...(spec.workersPerNode ? [`--ntasks-per-node=${spec.workersPerNode}`] : [])
+    ...(spec.workersPerNode ? [`--ntasks-per-node=${spec.workersPerNode}`] : []),
+    // the step's tasks are one MPI job: Slurm's PMI server tells each its rank and COMM_WORLD.
+    // Open MPI needs nothing more here: its root check is mpirun's (not a direct launch's), and
+    // its default transports worked in the fixture's container (measured: 4 ranks, 800 kB Allreduce)
+    ...(spec.mpi ? [shellQuote(`--mpi=${ctx.mpiPlugin ?? DEFAULT_MPI_PLUGIN}`)] : [])
   ];
   // SLURM_PROCID exists only inside a task: a constant bash -c appends the name there
   const naming = kind.workerNameOption ? [`bash -c 'exec "$@" "$SLURM_JOB_ID-$SLURM_PROCID"' hpc-worker`] : [];

@@ -16,6 +16,7 @@ import { HpcApiError, requestAPI } from '../shared/api';
 import { CommandIDs } from '../commands';
 import type { IHpcClusters, IHpcQueue } from '../tokens';
 import { formDialog } from '../shared/formDialog';
+import { scriptChdir, scriptFolder } from './workdir';
 
 /**
  * The file type of batch scripts: the file browser marks their items with
@@ -170,6 +171,17 @@ export function addSubmitFileCommand(
       return;
     }
     const preferred = choices.find(c => c.value === lastCluster) ?? choices[0];
+    // the script as it will be submitted: its own --chdir is where it runs, shown as such
+    if (target.context?.model.dirty) {
+      await target.context.save();
+    }
+    const readScript = async (): Promise<string> =>
+      String(
+        (await app.serviceManager.contents.get(target.path, { type: 'file', format: 'text', content: true })).content
+      );
+    const own = scriptChdir(await readScript());
+    // over SSH the Jupyter host's folders may not exist: sbatch's default (the home directory) stands
+    const overSsh = clusters.clusters.find(c => c.name === preferred.value)?.transport === 'ssh';
     const done: { job?: { cluster: string; jobId: string } } = {};
     const accepted = await formDialog({
       title: trans.__('Submit to cluster'),
@@ -184,24 +196,35 @@ export function addSubmitFileCommand(
           value: '',
           placeholder: '--partition=debug --time=00:10:00',
           description: trans.__('Optional. Quotes group words ("my job"); no shell expands anything.')
+        },
+        {
+          name: 'chdir',
+          label: trans.__('Runs in'),
+          kind: 'text',
+          value: own ?? (overSsh ? '' : scriptFolder(target.path)),
+          placeholder: trans.__('your home directory on the cluster'),
+          description: trans.__(
+            "The job's working directory (sbatch --chdir): the script's own --chdir, else its folder, unless you change it; empty: your home directory on the cluster."
+          )
         }
       ],
       accept: async values => {
         if (target.context?.model.dirty) {
           await target.context.save();
         }
-        const file = await app.serviceManager.contents.get(target.path, {
-          type: 'file',
-          format: 'text',
-          content: true
-        });
+        const script = await readScript();
         try {
           // the companion splits the options line into words (the one place that reads shell words)
           done.job = await requestAPI<{ cluster: string; jobId: string }>(
             `clusters/${encodeURIComponent(values.cluster)}/submit`,
             {
               method: 'POST',
-              body: JSON.stringify({ script: String(file.content), optionsLine: values.args }),
+              body: JSON.stringify({
+                script,
+                // before the options line: a --chdir typed there comes last and wins, as in sbatch
+                args: values.chdir.trim() ? [`--chdir=${values.chdir.trim()}`] : [],
+                optionsLine: values.args
+              }),
               headers: { 'Content-Type': 'application/json' }
             },
             app.serviceManager.serverSettings

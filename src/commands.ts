@@ -53,4 +53,9 @@ export namespace CommandIDs {
    * `cluster`, `all`, `text`, `widths`).
    */
   export const openJobsPanel = 'hpc:open-jobs-panel';
+  /**
+   * Open a job template's form, with its live preview, in the main area (args `source`:
+   * `centre`|`personal`, `id`).
+   */
+  export const openTemplate = 'hpc:open-template';
 }

@@ -30,6 +30,7 @@ import { HpcSocket } from './shared/ws';
 import { addSubmitFileCommand } from './submit/commands';
 import { TemplatesApi } from './templates/api';
 import { TemplatesModel } from './templates/model';
+import { addTemplatePanel } from './templates/commands';
 import { TemplatesSection } from './templates/section';
 import {
   IHpcClusters,
@@ -198,25 +199,32 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
 };
 
 /**
- * The Templates section of the sidebar: job templates, their forms with a
- * live preview, submission.
+ * The Templates section of the sidebar (the list) and a template's form in
+ * the main area, with its live preview, submission.
  */
 const templatesPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-hpc:templates',
   description: 'Adds the job templates to the HPC sidebar: a form per template, a live preview, submission.',
   autoStart: true,
   requires: [IHpcClusters, IHpcSidebar],
-  optional: [IHpcQueue, ITranslator],
+  optional: [IHpcQueue, ITranslator, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     clusters: IHpcClusters,
     sidebar: IHpcSidebar,
     queue: IHpcQueue | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const model = new TemplatesModel({ clusters, serverSettings: app.serviceManager.serverSettings });
-    sidebar.addSection(new TemplatesSection({ model, trans, queue }), { rank: 300 });
+    addTemplatePanel(app, { model, trans, queue, restorer });
+    const open = (source: string, id: string): void => {
+      app.commands.execute(CommandIDs.openTemplate, { source, id }).catch(reason => {
+        console.warn('jupyterlab-hpc: could not open the template.', reason);
+      });
+    };
+    sidebar.addSection(new TemplatesSection({ model, trans, open }), { rank: 300 });
   }
 };
 

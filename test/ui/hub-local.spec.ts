@@ -56,7 +56,7 @@ test('alice under /user/alice/: centre and own clusters, a centre template job, 
   const templates = alice.locator('#jp-hpc-templates');
   const item = templates.locator('.jp-Hpc-templateItem[data-template-id="centre-hello"][data-source="centre"]');
   await item.click();
-  const form = templates.locator('.jp-Hpc-templateForm[data-template-id="centre-hello"]');
+  const form = alice.locator('#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="centre-hello"]');
   await form.locator('[data-field="cluster"] select').selectOption('local');
   await expect(form.locator('.jp-Hpc-preview')).toHaveAttribute('data-state', 'ok');
   await form.locator('.jp-Hpc-submitRow button').click();

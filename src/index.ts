@@ -16,6 +16,7 @@ import { OutputTails } from './output/tails';
 import { tailTarget } from './output/view';
 import { addQueueCommands } from './queue/commands';
 import { QueueModel } from './queue/model';
+import { MyJobsSection } from './queue/myJobs';
 import { notifyJobEnded } from './queue/notifications';
 import { QueueSection } from './queue/section';
 import { SetsActions } from './sets/actions';
@@ -171,6 +172,14 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
       toolbarExtra: [CommandIDs.openJobsPanel]
     });
     sidebar.addSection(section, { rank: 200 });
+    // the compact list: each job opens "HPC Jobs" with it selected
+    const openJob = (cluster: string, id: string): void => {
+      app.commands
+        .execute(CommandIDs.openJobsPanel, { cluster })
+        .then(() => model.reveal(cluster, id))
+        .catch(reason => console.warn('jupyterlab-hpc: could not show the job in HPC Jobs.', reason));
+    };
+    sidebar.addSection(new MyJobsSection({ model, clusters, trans, open: openJob }), { rank: 150 });
 
     const queue: IHpcQueue = {
       select: async (cluster, jobId, options = {}) => {

@@ -111,7 +111,7 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
       }
     };
     const status = cached(async (): Promise<ClusterStatus> => {
-      const base = { name: config.name, transport: config.transport ?? 'local' };
+      const base = { name: config.name, transport: config.transport ?? 'local', user };
       try {
         const partitions = await slurm.partitions();
         return { ...base, status: 'ok', partitions, updatedAt: new Date().toISOString() };

@@ -102,7 +102,15 @@ const sidebarPlugin: JupyterFrontEndPlugin<IHpcSidebar> = {
 
     const sidebar = new HpcSidebar({ translator });
     addSidebarCommands(app, { model, sidebar, trans, palette });
-    sidebar.addSection(new ClustersSection(model, trans), { rank: 100 });
+    // each cluster links to its jobs in the main area (the command comes with the queue plugin)
+    const openJobs = (cluster: string): void => {
+      if (app.commands.hasCommand(CommandIDs.openJobsPanel)) {
+        app.commands.execute(CommandIDs.openJobsPanel, { cluster }).catch(reason => {
+          console.warn('jupyterlab-hpc: could not open HPC Jobs.', reason);
+        });
+      }
+    };
+    sidebar.addSection(new ClustersSection(model, trans, openJobs), { rank: 100 });
 
     app.shell.add(sidebar, 'left', { rank: 200 });
     if (restorer) {

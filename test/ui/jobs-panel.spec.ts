@@ -137,7 +137,9 @@ test("the toolbar's Hold and Release follow the selected job's new state", async
   }
 });
 
-test('the sidebar lists my active jobs compactly; a click opens HPC Jobs with that job selected', async ({ page }) => {
+test('the sidebar lists my active jobs compactly and links each cluster; a click opens HPC Jobs with that job selected', async ({
+  page
+}) => {
   const tag = randomBytes(4).toString('hex');
   const held = await sbatch(['-J', `hpc-compact-${tag}`, '--hold', '--time=7', '--wrap', 'true']);
   try {
@@ -150,6 +152,17 @@ test('the sidebar lists my active jobs compactly; a click opens HPC Jobs with th
     await expect(item.locator('.jp-Hpc-myJobName')).toHaveText(`hpc-compact-${tag}`);
     await expect(item.locator('.jp-Hpc-myJobState')).toHaveText('PENDING');
     await expect(item.locator('.jp-Hpc-myJobLeft')).toHaveText('7:00');
+
+    // the cluster's link opens its queue in the main area too
+    const broken = page.locator('.jp-Hpc-cluster[data-cluster="broken"] .jp-Hpc-clusterJobs');
+    await expect(broken).toBeVisible({ timeout: 150_000 });
+    await broken.click();
+    await expect(page.locator('#jp-hpc-jobs .jp-Hpc-queue')).toHaveAttribute('data-cluster', 'broken');
+    await page
+      .locator('#jp-main-dock-panel .lm-TabBar-tab', { hasText: 'HPC Jobs' })
+      .locator('.lm-TabBar-tabCloseIcon')
+      .click();
+    await expect(page.locator('#jp-hpc-jobs')).toHaveCount(0);
 
     await item.click();
     const panel = page.locator('#jp-hpc-jobs');

@@ -18,7 +18,6 @@ import { addQueueCommands } from './queue/commands';
 import { QueueModel } from './queue/model';
 import { MyJobsSection } from './queue/myJobs';
 import { notifyJobEnded } from './queue/notifications';
-import { QueueSection } from './queue/section';
 import { SetsActions } from './sets/actions';
 import { SetKind, SetsApi } from './sets/api';
 import { addSetsCommands } from './sets/commands';
@@ -150,12 +149,13 @@ const outputPlugin: JupyterFrontEndPlugin<IHpcOutputTails> = {
 };
 
 /**
- * The Queue section of the sidebar (live over the companion's socket), the
- * job commands, and job-ended notifications.
+ * My active jobs in the sidebar and "HPC Jobs" in the main area (live over
+ * the companion's socket), the job commands, and job-ended notifications.
  */
 const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
   id: 'jupyterlab-hpc:queue',
-  description: 'Adds the live job queue to the HPC sidebar, with job actions, output tails and notifications.',
+  description:
+    'Adds my active jobs to the HPC sidebar and the live queue to "HPC Jobs", with job actions, output tails and notifications.',
   autoStart: true,
   requires: [IHpcClusters, IHpcSidebar, IHpcSocket],
   optional: [IHpcOutputTails, ICommandPalette, ITranslator, IHpcPollSettings, ILayoutRestorer],
@@ -173,26 +173,21 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
   ): IHpcQueue => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const model = new QueueModel({ socket, clusters, poll });
-    const section = new QueueSection({
-      model,
-      commands: app.commands,
-      trans,
-      toolbarExtra: [CommandIDs.openJobsPanel]
-    });
-    sidebar.addSection(section, { rank: 200 });
-    // the compact list: each job opens "HPC Jobs" with it selected
+    // the sidebar lists my active jobs compactly; the queue at full size is "HPC Jobs"
     const openJob = (cluster: string, id: string): void => {
       app.commands
         .execute(CommandIDs.openJobsPanel, { cluster })
         .then(() => model.reveal(cluster, id))
         .catch(reason => console.warn('jupyterlab-hpc: could not show the job in HPC Jobs.', reason));
     };
-    sidebar.addSection(new MyJobsSection({ model, clusters, trans, open: openJob }), { rank: 150 });
+    const myJobs = new MyJobsSection({ model, clusters, trans, open: openJob, commands: app.commands });
+    sidebar.addSection(myJobs, { rank: 150 });
 
     const queue: IHpcQueue = {
+      // selected in the model: the compact list and "HPC Jobs" (if open) show it
       select: async (cluster, jobId, options = {}) => {
         if (options.activate ?? true) {
-          await showSection(app, section);
+          await showSection(app, myJobs);
         }
         return model.reveal(cluster, jobId, options.timeout);
       }

@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import { expect, test } from '@playwright/test';
 
 import { IStartedLab, startLab } from './global-setup';
-import { hpcApi, newNotebook, openHpcSidebar, openLab, removeSet, runCell, runCommand } from './helpers';
+import { hpcApi, newNotebook, openHpcSidebar, openJobsPanel, openLab, removeSet, runCell, runCommand } from './helpers';
 
 const POLL_INTERVAL_S = 60;
 
@@ -37,11 +37,14 @@ test('a %%sbatch cell shows its job highlighted in the queue at once, and %squeu
   // Its own runtime and companion data dirs, so its own companion.
   slowLab = await startLab({ hpcConfig: { poll_interval: POLL_INTERVAL_S } });
   await openLab(page, slowLab);
-  await openHpcSidebar(page);
-  const queue = page.locator('#jp-hpc-queue .jp-Hpc-queue');
+  // the queue's socket is open and has its first snapshot (HPC Jobs shows the same model)
+  const queue = await openJobsPanel(page);
   await expect(queue).toHaveAttribute('data-cluster', 'local', { timeout: 120_000 });
   await expect(queue).toHaveAttribute('data-connection', 'open');
   await expect(queue).toHaveAttribute('data-status', 'ok');
+  await openHpcSidebar(page);
+  const myJobs = page.locator('#jp-hpc-my-jobs .jp-Hpc-myJobs');
+  await expect(myJobs).toBeVisible();
 
   const notebook = await newNotebook(page);
   await runCell(notebook, '%load_ext jupyterlab_hpc');
@@ -54,13 +57,13 @@ test('a %%sbatch cell shows its job highlighted in the queue at once, and %squeu
   expect(id, output).not.toBe('');
   jobs.push(id);
 
-  // The kernel told the Lab; the queue selects and flashes the job, long
-  // before the companion's next poll.
-  const row = queue.locator(`.jp-Hpc-jobRow[data-job-id="${id}"]`);
-  await expect(row).toHaveClass(/jp-mod-highlighted/, { timeout: AT_ONCE_MS });
+  // The kernel told the Lab; the sidebar's list of my jobs selects and flashes the job (HPC Jobs,
+  // behind the notebook, selects it too), long before the companion's next poll.
+  const item = myJobs.locator(`.jp-Hpc-myJob[data-cluster="local"][data-job-id="${id}"]`);
+  await expect(item).toHaveClass(/jp-mod-highlighted/, { timeout: AT_ONCE_MS });
   expect(Date.now() - started).toBeLessThan(POLL_INTERVAL_S * 1000);
-  await expect(row).toContainText(`hpc-ui-magic-${tag}`);
-  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(item).toContainText(`hpc-ui-magic-${tag}`);
+  await expect(item).toHaveClass(/jp-mod-selected/);
 
   // %squeue's JSON output is a table rendered by the extension.
   const table = await runCell(notebook, `%squeue --cluster local --jobs ${id}`);

@@ -200,8 +200,8 @@ test('pick a template, change parameters, the preview follows, submit: the job i
     const squeue = await runCommand('squeue', ['-h', '-j', id, '-o', '%j|%C']);
     expect(squeue.stdout.trim()).toBe('thalamus-analysis|3');
 
-    // The queue shows the new job, selected.
-    const row = page.locator(`#jp-hpc-queue .jp-Hpc-jobRow[data-job-id="${id}"]`);
+    // The sidebar's list of my jobs shows the new job, selected.
+    const row = page.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-job-id="${id}"]`);
     await expect(row).toBeVisible({ timeout: 60_000 });
     await expect(row).toHaveClass(/jp-mod-selected/);
 
@@ -283,7 +283,7 @@ test('"Submit to cluster…" on a .sh file in the file browser', async ({ page, 
     .filter({ hasText: `Job ${id}` })
     .getByRole('button', { name: 'Show in queue' })
     .click();
-  const row = page.locator(`#jp-hpc-queue .jp-Hpc-jobRow[data-job-id="${id}"]`);
+  const row = page.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-job-id="${id}"]`);
   await expect(row).toBeVisible({ timeout: 60_000 });
   await expect(row).toHaveClass(/jp-mod-selected/);
 });

@@ -154,6 +154,8 @@ export type { NodeCounts, Partition } from './resources';
 export interface ClusterStatus {
   name: string;
   transport: Transport;
+  /** Whose jobs are "my jobs" there (the login user over SSH). */
+  user?: string;
   /** 'error': the companion could not query the cluster; `error` holds Slurm's (or the transport's) message. */
   status: 'ok' | 'error';
   error?: string;

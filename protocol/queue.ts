@@ -65,6 +65,13 @@ export interface JobEndedEvent {
   state: string;
   /** Slurm's `exit:signal`, when scontrol still knew the job. */
   exitCode?: string;
+  /** Cancelled through the companion (a job action, `%scancel`, a set's stop): the user's own doing. */
+  byUser?: boolean;
+  /**
+   * An array's end, one event for all its tasks (`id` is the array's): how many tasks ended in
+   * each state (`state` is the worst of them).
+   */
+  tasks?: Record<string, number>;
 }
 
 /** Sent to one connection of those that asked for notifications, so several tabs notify once. */

@@ -65,8 +65,9 @@ export namespace CommandIDs {
    */
   export const runAgain = 'hpc:run-again';
   /**
-   * Show a template's form in the sidebar with given values (args `source`, `id`, `values`,
-   * `cluster`, `suggest`: `{memoryMB, cpus}` proposed beside their fields).
+   * Open a job template's form, with its live preview, in the main area (args `source`:
+   * `centre`|`personal`, `id`; for Run again also `values`, `cluster`, `suggest`:
+   * `{memoryMB, cpus}` proposed beside their fields).
    */
   export const openTemplate = 'hpc:open-template';
 }

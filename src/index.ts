@@ -17,8 +17,8 @@ import { OutputTails } from './output/tails';
 import { tailTarget } from './output/view';
 import { addQueueCommands } from './queue/commands';
 import { QueueModel } from './queue/model';
+import { MyJobsSection } from './queue/myJobs';
 import { notifyJobEnded } from './queue/notifications';
-import { QueueSection } from './queue/section';
 import { SetsActions } from './sets/actions';
 import { SetKind, SetsApi } from './sets/api';
 import { addSetsCommands } from './sets/commands';
@@ -30,8 +30,8 @@ import { HpcSidebar, showSection } from './shared/sidebar';
 import { HpcSocket } from './shared/ws';
 import { addSubmitFileCommand } from './submit/commands';
 import { TemplatesApi } from './templates/api';
-import { addTemplateCommands } from './templates/commands';
 import { TemplatesModel } from './templates/model';
+import { addTemplatePanel } from './templates/commands';
 import { TemplatesSection } from './templates/section';
 import {
   IHpcClusters,
@@ -102,7 +102,15 @@ const sidebarPlugin: JupyterFrontEndPlugin<IHpcSidebar> = {
 
     const sidebar = new HpcSidebar({ translator });
     addSidebarCommands(app, { model, sidebar, trans, palette });
-    sidebar.addSection(new ClustersSection(model, trans), { rank: 100 });
+    // each cluster links to its jobs in the main area (the command comes with the queue plugin)
+    const openJobs = (cluster: string): void => {
+      if (app.commands.hasCommand(CommandIDs.openJobsPanel)) {
+        app.commands.execute(CommandIDs.openJobsPanel, { cluster }).catch(reason => {
+          console.warn('jupyterlab-hpc: could not open HPC Jobs.', reason);
+        });
+      }
+    };
+    sidebar.addSection(new ClustersSection(model, trans, openJobs), { rank: 100 });
 
     app.shell.add(sidebar, 'left', { rank: 200 });
     if (restorer) {
@@ -142,12 +150,13 @@ const outputPlugin: JupyterFrontEndPlugin<IHpcOutputTails> = {
 };
 
 /**
- * The Queue section of the sidebar (live over the companion's socket), the
- * job commands, and job-ended notifications.
+ * My active jobs in the sidebar and "HPC Jobs" in the main area (live over
+ * the companion's socket), the job commands, and job-ended notifications.
  */
 const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
   id: 'jupyterlab-hpc:queue',
-  description: 'Adds the live job queue to the HPC sidebar, with job actions, output tails and notifications.',
+  description:
+    'Adds my active jobs to the HPC sidebar and the live queue to "HPC Jobs", with job actions, output tails and notifications.',
   autoStart: true,
   requires: [IHpcClusters, IHpcSidebar, IHpcSocket],
   optional: [IHpcOutputTails, ICommandPalette, ITranslator, IHpcPollSettings, ILayoutRestorer],
@@ -165,18 +174,21 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
   ): IHpcQueue => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const model = new QueueModel({ socket, clusters, poll });
-    const section = new QueueSection({
-      model,
-      commands: app.commands,
-      trans,
-      toolbarExtra: [CommandIDs.openJobsPanel]
-    });
-    sidebar.addSection(section, { rank: 200 });
+    // the sidebar lists my active jobs compactly; the queue at full size is "HPC Jobs"
+    const openJob = (cluster: string, id: string): void => {
+      app.commands
+        .execute(CommandIDs.openJobsPanel, { cluster })
+        .then(() => model.reveal(cluster, id))
+        .catch(reason => console.warn('jupyterlab-hpc: could not show the job in HPC Jobs.', reason));
+    };
+    const myJobs = new MyJobsSection({ model, clusters, trans, open: openJob, commands: app.commands });
+    sidebar.addSection(myJobs, { rank: 150 });
 
     const queue: IHpcQueue = {
+      // selected in the model: the compact list and "HPC Jobs" (if open) show it
       select: async (cluster, jobId, options = {}) => {
         if (options.activate ?? true) {
-          await showSection(app, section);
+          await showSection(app, myJobs);
         }
         return model.reveal(cluster, jobId, options.timeout);
       }
@@ -200,27 +212,32 @@ const queuePlugin: JupyterFrontEndPlugin<IHpcQueue> = {
 };
 
 /**
- * The Templates section of the sidebar: job templates, their forms with a
- * live preview, submission.
+ * The Templates section of the sidebar (the list) and a template's form in
+ * the main area, with its live preview, submission.
  */
 const templatesPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-hpc:templates',
   description: 'Adds the job templates to the HPC sidebar: a form per template, a live preview, submission.',
   autoStart: true,
   requires: [IHpcClusters, IHpcSidebar],
-  optional: [IHpcQueue, ITranslator],
+  optional: [IHpcQueue, ITranslator, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     clusters: IHpcClusters,
     sidebar: IHpcSidebar,
     queue: IHpcQueue | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const model = new TemplatesModel({ clusters, serverSettings: app.serviceManager.serverSettings });
-    const section = new TemplatesSection({ model, trans, queue });
-    sidebar.addSection(section, { rank: 300 });
-    addTemplateCommands(app, { model, section, trans });
+    addTemplatePanel(app, { model, trans, queue, restorer });
+    const open = (source: string, id: string): void => {
+      app.commands.execute(CommandIDs.openTemplate, { source, id }).catch(reason => {
+        console.warn('jupyterlab-hpc: could not open the template.', reason);
+      });
+    };
+    sidebar.addSection(new TemplatesSection({ model, trans, open }), { rank: 300 });
   }
 };
 

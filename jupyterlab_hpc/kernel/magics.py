@@ -97,7 +97,7 @@ class HpcMagics(Magics):
         cluster = self._cluster(args.cluster)
         options = self._with_workdir(cluster, options)
         job_id = self.session.submit(cluster, script, options)
-        print(f"Submitted batch job {job_id} on {cluster}")
+        print(f"Submitted batch job {job_id} on {cluster}, {_runs_in(options)}")
         return job_id
 
     def _submit_template(self, args: argparse.Namespace, rest: list[str], cell: Optional[str]) -> str:
@@ -107,8 +107,8 @@ class HpcMagics(Magics):
             raise UsageError("%%sbatch: with --template the template is the script: leave the cell empty")
         params = _params("%sbatch", args.param)
         cluster = self._cluster(args.cluster)
-        job_id = self.session.submit_template(cluster, args.template, params)
-        print(f"Submitted batch job {job_id} on {cluster} (template {args.template})")
+        job_id, options = self.session.submit_template(cluster, args.template, params)
+        print(f"Submitted batch job {job_id} on {cluster} (template {args.template}), {_runs_in(options)}")
         return job_id
 
     def _with_workdir(self, cluster: str, options: list[str]) -> list[str]:
@@ -342,6 +342,19 @@ def _read_script(path: str) -> str:
         raise UsageError(f"%sbatch: no such script file: {path} (usage: %sbatch [sbatch options] SCRIPT)") from None
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"%sbatch: cannot read {path}: {e}") from None
+
+
+def _runs_in(options: list[str]) -> str:
+    """Where the job runs, in words: its --chdir (the last one wins, as in sbatch), or sbatch's default."""
+    folder = None
+    for i, o in enumerate(options):
+        if o.startswith("--chdir="):
+            folder = o[len("--chdir=") :]
+        elif o.startswith("-D") and len(o) > 2:
+            folder = o[2:]
+        elif o in ("--chdir", "-D") and i + 1 < len(options):
+            folder = options[i + 1]
+    return f"runs in {folder}" if folder else "runs in your home directory there"
 
 
 def _cell_script(cell: str) -> str:

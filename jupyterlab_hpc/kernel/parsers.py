@@ -75,7 +75,10 @@ sbatch_parser = Parser(
     "  %sbatch [--cluster NAME] --template ID [--param NAME=VALUE ...]\n"
     '  %sbatch [--cluster NAME] [sbatch options] --wrap "COMMAND"\n'
     "  %%sbatch [--cluster NAME] [sbatch options]   (the cell is the script)\n\n"
-    "Every option not listed below goes to sbatch as typed (e.g. -p debug --time=5).",
+    "Every option not listed below goes to sbatch as typed (e.g. -p debug --time=5).\n\n"
+    "Where the job runs: on a local cluster, in the notebook's folder (a script file's job too);\n"
+    "over SSH, in your home directory there; a template's job in its chdir, else your home\n"
+    "directory. --chdir=DIR (-D DIR) chooses another folder.",
     usage="%(prog)s [--cluster NAME] [sbatch options] SCRIPT | --template ID [--param NAME=VALUE ...]",
 )
 _add_cluster(sbatch_parser)

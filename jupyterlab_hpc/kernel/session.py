@@ -109,7 +109,8 @@ class HpcSession:
         self.emit({"type": KERNEL_EVENTS["jobSubmitted"], "cluster": cluster, "jobId": job_id})
         return job_id
 
-    def submit_template(self, cluster: str, template: str, params: dict[str, str]) -> str:
+    def submit_template(self, cluster: str, template: str, params: dict[str, str]) -> tuple[str, list[str]]:
+        """The job's id and its sbatch options as the companion rendered them."""
         # Values go as typed: the companion checks each against its parameter's type.
         body = {"id": template, "cluster": cluster, "params": dict(params)}
         reply = self.api.post("templates/submit", body, timeout=SUBMIT_TIMEOUT)
@@ -117,7 +118,7 @@ class HpcSession:
         self.emit(
             {"type": KERNEL_EVENTS["jobSubmitted"], "cluster": str(reply.get("cluster", cluster)), "jobId": job_id}
         )
-        return job_id
+        return job_id, [str(o) for o in reply.get("options", [])]
 
     # -- sets (Dask / IPyParallel on Slurm) ------------------------------------------
 

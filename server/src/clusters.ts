@@ -3,6 +3,7 @@ import type { ClusterStatus } from '../../protocol/clusters';
 import { ClusterConfig } from './config';
 import { QueuePoller, createQueuePoller } from './poller';
 import { CommandRunner } from './runners/types';
+import { CancelledJobs, createCancelledJobs } from './job-ends';
 import { SlurmAdapter, createSlurmAdapter } from './slurm/adapter';
 import { cached } from './util/cached';
 
@@ -12,6 +13,8 @@ export interface Cluster {
   readonly config: ClusterConfig;
   readonly runner: CommandRunner;
   readonly slurm: SlurmAdapter;
+  /** The jobs the user cancelled through the companion: their ends are no warning. */
+  readonly cancelled: CancelledJobs;
   /** Whose jobs are "my jobs" on this cluster. */
   readonly user: string;
   /**
@@ -58,6 +61,20 @@ export interface PollIntervals {
   allMs: number;
 }
 
+/** Every cancel through the adapter (job actions, %scancel, a set's stop) is the user's own. */
+function rememberCancellations(slurm: SlurmAdapter, cancelled: CancelledJobs): SlurmAdapter {
+  return {
+    ...slurm,
+    async jobAction(action, ids) {
+      // before scancel: the poll that sees the end may come before scancel returns
+      if (action === 'cancel') {
+        cancelled.mark(ids);
+      }
+      await slurm.jobAction(action, ids);
+    }
+  };
+}
+
 export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistry {
   let clusters = new Map<string, Cluster>();
   const mineMs = deps.pollIntervalMs ?? 5_000;
@@ -70,7 +87,8 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
 
   function makeCluster(config: ClusterConfig): Cluster {
     const runner = deps.createRunner(config);
-    const slurm = createSlurmAdapter(runner, { binDir: config.slurmBinDir });
+    const cancelled = createCancelledJobs();
+    const slurm = rememberCancellations(createSlurmAdapter(runner, { binDir: config.slurmBinDir }), cancelled);
     const user = (config.transport !== 'local' && config.user) || userInfo().username;
     // two scopes, one poller each: they share nothing but the runner
     const queue = createQueuePoller({
@@ -93,7 +111,7 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
       }
     };
     const status = cached(async (): Promise<ClusterStatus> => {
-      const base = { name: config.name, transport: config.transport ?? 'local' };
+      const base = { name: config.name, transport: config.transport ?? 'local', user };
       try {
         const partitions = await slurm.partitions();
         return { ...base, status: 'ok', partitions, updatedAt: new Date().toISOString() };
@@ -102,7 +120,7 @@ export function createClusterRegistry(deps: ClusterRegistryDeps): ClusterRegistr
         return { ...base, status: 'error', error, partitions: [], updatedAt: new Date().toISOString() };
       }
     }, statusTtlMs);
-    return { config, runner, slurm, user, queue, allQueue, afterAction, status };
+    return { config, runner, slurm, cancelled, user, queue, allQueue, afterAction, status };
   }
 
   function apply(configs: ClusterConfig[]): void {

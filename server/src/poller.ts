@@ -1,6 +1,7 @@
 import { JOB_FIELD_NAMES, isFinalState } from '../../protocol/jobs';
 import type { JobEndedEvent, QueueDiff, QueueState } from '../../protocol/queue';
 import { forEachRecord } from '../../protocol/records';
+import { createArrayEnds } from './job-ends';
 import { changedBeyondClocks, createPollPace } from './poll-pace';
 import { collectAfterBigPoll } from './util/memory';
 import { recordFields, recordId } from './slurm/squeue';
@@ -80,6 +81,17 @@ function stateOf(record: string): string {
   return recordFields(record)[F_STATE];
 }
 
+/** Whether a task of the array is still in the queue, not ended ("123_4", "123_[5-10]"). */
+function arrayLive(records: ReadonlyMap<string, string>, array: string): boolean {
+  const prefix = `${array}_`;
+  for (const [id, record] of records) {
+    if (id.startsWith(prefix) && !isFinalState(stateOf(record))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Refused records in words, e.g. "1 job record from squeue could not be read (job 123: …)". */
 export function refusedWarning(refused: readonly RefusedRecord[]): string | undefined {
   if (refused.length === 0) {
@@ -98,6 +110,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
   const now = options.now ?? Date.now;
   const maxBackoffMs = options.maxBackoffMs ?? 60_000;
   const listeners = new Set<QueueListener>();
+  const arrayEnds = createArrayEnds();
   let records = new Map<string, string>();
   // squeue's output of the last good poll: exactly `records`, in order (see snapshotNow)
   let text = '';
@@ -243,7 +256,9 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     };
     // sent even when nothing changed: the views' "Last updated" is the last good poll, so a quiet
     // queue and a frozen one look different; the first poll has nothing to compare with (no ended events)
-    emit({ ...state, added, changed, removed }, first ? [] : ended);
+    // an array's tasks: one event when the last one ends
+    const ends = first || ended.length === 0 ? [] : arrayEnds.collect(ended, array => arrayLive(next, array));
+    emit({ ...state, added, changed, removed }, ends);
     if (!TIMINGS) {
       collectAfterBigPoll(output.length);
       return;

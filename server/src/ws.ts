@@ -51,6 +51,21 @@ async function withExitCodes(cluster: Cluster, events: JobEndedEvent[]): Promise
   );
 }
 
+/** The events with the jobs the user cancelled through us marked `byUser`. */
+function withCancellations(cluster: Cluster, events: JobEndedEvent[]): JobEndedEvent[] {
+  return events.map(e => (cluster.cancelled.has(e.id) ? { ...e, byUser: true } : e));
+}
+
+/** An array's event keeps its task counts; scontrol's answer about the array id is one task's. */
+async function withDetails(cluster: Cluster, events: JobEndedEvent[]): Promise<JobEndedEvent[]> {
+  const arrays = events.filter(e => e.tasks);
+  const single = await withExitCodes(
+    cluster,
+    events.filter(e => !e.tasks)
+  );
+  return withCancellations(cluster, [...single, ...arrays]);
+}
+
 export interface Hub {
   readonly connections: number;
 }
@@ -123,7 +138,7 @@ export function registerHub(
     const ended = (events: JobEndedEvent[]) => {
       const own = events.filter(e => e.user === cluster.user);
       if (own.length && notificationOwner(name) === conn) {
-        void withExitCodes(cluster, own).then(withCodes =>
+        void withDetails(cluster, own).then(withCodes =>
           send(conn, { type: 'job-ended', cluster: name, events: withCodes } satisfies JobEndedMessage)
         );
       }

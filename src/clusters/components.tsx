@@ -96,8 +96,14 @@ export function PartitionLine(props: { partition: IHpcPartition; trans: Translat
 /**
  * One cluster: a header, then its partitions or Slurm's error.
  */
-export function ClusterCard(props: { cluster: IHpcCluster; stale: boolean; trans: TranslationBundle }): JSX.Element {
-  const { cluster, stale, trans } = props;
+export function ClusterCard(props: {
+  cluster: IHpcCluster;
+  stale: boolean;
+  trans: TranslationBundle;
+  /** Open "HPC Jobs" on this cluster. */
+  onOpenJobs?: (cluster: string) => void;
+}): JSX.Element {
+  const { cluster, stale, trans, onOpenJobs } = props;
   const failed = cluster.status === 'error';
   const headingId = `jp-Hpc-cluster-${idSafe(cluster.name)}`;
   const className = ['jp-Hpc-cluster', failed ? 'jp-mod-error' : '', stale ? 'jp-mod-stale' : '']
@@ -118,6 +124,16 @@ export function ClusterCard(props: { cluster: IHpcCluster; stale: boolean; trans
         <span className="jp-Hpc-badge jp-Hpc-transport" data-transport={cluster.transport}>
           {cluster.transport}
         </span>
+        {onOpenJobs ? (
+          <button
+            type="button"
+            className="jp-Hpc-clusterJobs"
+            title={trans.__('Show the jobs of %1 in HPC Jobs', cluster.name)}
+            onClick={() => onOpenJobs(cluster.name)}
+          >
+            {trans.__('Jobs')}
+          </button>
+        ) : null}
       </div>
       {failed ? (
         <pre className="jp-Hpc-clusterError">{cluster.error || trans.__('The cluster could not be queried.')}</pre>
@@ -146,6 +162,7 @@ export interface IClustersViewProps {
   lastUpdated: Date | null;
   configError: string | null;
   trans: TranslationBundle;
+  onOpenJobs?: (cluster: string) => void;
 }
 
 /**
@@ -189,7 +206,13 @@ export function ClustersView(props: IClustersViewProps): JSX.Element {
       {clusters.length > 0 ? (
         <ul className="jp-Hpc-clusterList" aria-label={trans.__('Clusters')}>
           {clusters.map(cluster => (
-            <ClusterCard key={cluster.name} cluster={cluster} stale={stale} trans={trans} />
+            <ClusterCard
+              key={cluster.name}
+              cluster={cluster}
+              stale={stale}
+              trans={trans}
+              onOpenJobs={props.onOpenJobs}
+            />
           ))}
         </ul>
       ) : null}

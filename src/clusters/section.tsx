@@ -10,9 +10,13 @@ import { ClustersView } from './components';
  * `stateChanged` of the model; the view itself is props-only.
  */
 export class ClustersSection extends VDomRenderer<IHpcClusters> {
-  constructor(model: IHpcClusters, trans: TranslationBundle) {
+  /**
+   * @param openJobs - Opens "HPC Jobs" on a cluster; absent when nothing can.
+   */
+  constructor(model: IHpcClusters, trans: TranslationBundle, openJobs?: (cluster: string) => void) {
     super(model);
     this._trans = trans;
+    this._openJobs = openJobs;
     this.id = 'jp-hpc-clusters';
     this.addClass('jp-Hpc-clustersSection');
     this.title.label = trans.__('Clusters');
@@ -30,9 +34,11 @@ export class ClustersSection extends VDomRenderer<IHpcClusters> {
         lastUpdated={model.lastUpdated}
         configError={model.configError}
         trans={this._trans}
+        onOpenJobs={this._openJobs}
       />
     );
   }
 
+  private _openJobs?: (cluster: string) => void;
   private _trans: TranslationBundle;
 }

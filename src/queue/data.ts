@@ -5,6 +5,7 @@ import type { HpcSocket } from '../shared/ws';
 import type { PollSettings } from '../../protocol/poll';
 import type { IHpcClusters, IHpcPartition, IHpcPollSettings } from '../tokens';
 import { QueueFeed } from './feed';
+import type { IQueueJob } from './jobs';
 import type { ClusterJobs, QueueStatus, StoreChange } from './store';
 
 /**
@@ -133,6 +134,13 @@ export abstract class QueueData extends VDomModel {
       names.add(name);
     }
     return [...names].sort();
+  }
+
+  /**
+   * A subscribed cluster's jobs by id (mine, or everyone's on the shown cluster when asked).
+   */
+  jobsOf(cluster: string): ReadonlyMap<string, IQueueJob> | undefined {
+    return this._feed.store(cluster)?.jobs;
   }
 
   protected _store(): ClusterJobs | undefined {

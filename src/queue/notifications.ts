@@ -15,10 +15,29 @@ import type { HpcSocket } from '../shared/ws';
 const AUTO_CLOSE_MS = 10_000;
 
 /**
- * A job's end in words: "Job 123 (name) on local: COMPLETED, exit 0:0".
+ * A job's end in words: "Job 123 (name) on local: COMPLETED, exit 0:0";
+ * an array's: "Array 123 (name) on local: 4 tasks ended, 3 COMPLETED, 1 FAILED".
  */
 export function jobEndedMessage(cluster: string, event: HpcSocket.IJobEndedEvent, trans: TranslationBundle): string {
+  if (event.tasks) {
+    const array = event.name ? trans.__('Array %1 (%2)', event.id, event.name) : trans.__('Array %1', event.id);
+    const counts = Object.entries(event.tasks);
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    const states = counts.map(([state, n]) => `${n} ${state || trans.__('left the queue')}`).join(', ');
+    const ended = trans._n(
+      '%2 on %3: %1 task ended, %4',
+      '%2 on %3: %1 tasks ended, %4',
+      total,
+      array,
+      cluster,
+      states
+    );
+    return event.byUser ? trans.__('%1 (cancelled by you)', ended) : ended;
+  }
   const job = event.name ? trans.__('Job %1 (%2)', event.id, event.name) : trans.__('Job %1', event.id);
+  if (event.byUser && event.state === 'CANCELLED') {
+    return trans.__('%1 on %2: cancelled by you', job, cluster);
+  }
   if (!event.state) {
     // It left the queue between two polls, unseen in a final state.
     return event.exitCode
@@ -31,13 +50,15 @@ export function jobEndedMessage(cluster: string, event: HpcSocket.IJobEndedEvent
 }
 
 /**
- * The notification's kind: success only for a clean completion.
+ * The notification's kind: success only for a clean completion; what the
+ * user cancelled through us is news, not a warning.
  */
 export function jobEndedType(event: HpcSocket.IJobEndedEvent): Notification.TypeOptions {
   switch (event.state) {
     case 'COMPLETED':
       return !event.exitCode || event.exitCode === '0:0' ? 'success' : 'warning';
     case 'CANCELLED':
+      return event.byUser ? 'info' : 'warning';
     case 'PREEMPTED':
     case 'REVOKED':
       return 'warning';
@@ -71,15 +92,17 @@ export function notifyJobEnded(
       }
       Notification.emit(jobEndedMessage(message.cluster, event, trans), jobEndedType(event), {
         autoClose: AUTO_CLOSE_MS,
-        actions: openOutput
-          ? [
-              {
-                label: trans.__('Output'),
-                caption: trans.__("Show the job's output"),
-                callback: () => openOutput(message.cluster, event.id)
-              }
-            ]
-          : []
+        // an array's tasks each have their own output: the queue shows them
+        actions:
+          openOutput && !event.tasks
+            ? [
+                {
+                  label: trans.__('Output'),
+                  caption: trans.__("Show the job's output"),
+                  callback: () => openOutput(message.cluster, event.id)
+                }
+              ]
+            : []
       });
     }
   });

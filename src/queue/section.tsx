@@ -34,8 +34,8 @@ export function jobActionsToolbar(commands: CommandRegistry, trans: TranslationB
 }
 
 /**
- * The sidebar's Queue section: renders the queue model on every change;
- * the job commands sit in its header, with the button opening the full-size panel.
+ * The queue view of the model, rendered on every change, with the job
+ * commands in its toolbar: the base of "HPC Jobs" (jobs-panel/panel.tsx).
  */
 export class QueueSection extends VDomRenderer<QueueModel> {
   constructor(options: QueueSection.IOptions) {

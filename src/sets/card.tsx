@@ -224,7 +224,7 @@ export function SetCard(props: ISetCardProps): JSX.Element {
             type="button"
             className="jp-Button jp-mod-styled jp-mod-accept jp-Hpc-setUse"
             disabled={busy !== undefined}
-            title={trans.__("Define a client of this set in the current notebook's kernel")}
+            title={trans.__('Insert a cell that connects to this set below the active cell of the current notebook')}
             onClick={() => actions.useInNotebook(id)}
           >
             {busy === 'connect' ? trans.__('Connecting…') : trans.__('Use in notebook')}

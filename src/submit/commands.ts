@@ -16,6 +16,7 @@ import { HpcApiError, requestAPI } from '../shared/api';
 import { CommandIDs } from '../commands';
 import type { IHpcClusters, IHpcQueue } from '../tokens';
 import { formDialog, IDialogField } from '../shared/formDialog';
+import { scriptChdir, scriptFolder } from './workdir';
 
 /**
  * The file type of batch scripts: the file browser marks their items with
@@ -195,12 +196,16 @@ export function addSubmitFileCommand(
     }
     const preferred = choices.find(c => c.value === (target.cluster ?? lastCluster)) ?? choices[0];
     const scriptField = target.script === undefined ? [] : [scriptDialogField(target.script, trans)];
+    // the script as it will be submitted: its own --chdir is where it runs, shown as such
+    const own = scriptChdir(target.script ?? (await scriptOf(app, target)));
+    // over SSH the Jupyter host's folders may not exist: sbatch's default (the home directory) stands;
+    // a given script (Run again) has no folder of its own but the one it ran in
+    const overSsh = clusters.clusters.find(c => c.name === preferred.value)?.transport === 'ssh';
+    const runsIn = target.workdir ?? own ?? (overSsh || target.script !== undefined ? '' : scriptFolder(target.path));
     const done: { job?: { cluster: string; jobId: string } } = {};
     const accepted = await formDialog({
       title: trans.__('Submit to cluster'),
-      intro: target.workdir
-        ? trans.__('Submit %1 with sbatch, in %2.', target.path, target.workdir)
-        : trans.__('Submit %1 with sbatch.', target.path),
+      intro: trans.__('Submit %1 with sbatch.', target.path),
       acceptLabel: trans.__('Submit'),
       fields: [
         { name: 'cluster', label: trans.__('Cluster'), kind: 'select', value: preferred.value, choices },
@@ -212,19 +217,33 @@ export function addSubmitFileCommand(
           placeholder: '--partition=debug --time=00:10:00',
           description: trans.__('Optional. Quotes group words ("my job"); no shell expands anything.')
         },
+        {
+          name: 'chdir',
+          label: trans.__('Runs in'),
+          kind: 'text',
+          value: runsIn,
+          placeholder: trans.__('your home directory on the cluster'),
+          description: trans.__(
+            "The job's working directory (sbatch --chdir): the script's own --chdir, else its folder, unless you change it; empty: your home directory on the cluster."
+          )
+        },
         ...scriptField
       ],
       accept: async values => {
         const script = values.script ?? (await scriptOf(app, target));
-        // the job's own working directory, as an argument: no quoting, whatever the path
-        const args = target.workdir ? [`--chdir=${target.workdir}`] : [];
         try {
           // the companion splits the options line into words (the one place that reads shell words)
           done.job = await requestAPI<{ cluster: string; jobId: string }>(
             `clusters/${encodeURIComponent(values.cluster)}/submit`,
             {
               method: 'POST',
-              body: JSON.stringify({ script, args, optionsLine: values.args }),
+              body: JSON.stringify({
+                script,
+                // before the options line: a --chdir typed there comes last and wins, as in sbatch;
+                // an argument, not shell text: no quoting, whatever the path
+                args: values.chdir.trim() ? [`--chdir=${values.chdir.trim()}`] : [],
+                optionsLine: values.args
+              }),
               headers: { 'Content-Type': 'application/json' }
             },
             app.serviceManager.serverSettings

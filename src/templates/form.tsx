@@ -8,6 +8,7 @@ import * as React from 'react';
 import { CLUSTER_FIELD } from './fieldErrors';
 import type { IClusterChoice } from './model';
 import type { PreviewState } from './preview';
+import { RunsIn } from './runsIn';
 import type { IJobTemplate, IRenderedJob } from './api';
 import type { FormValue, FormValues } from './values';
 import { ClusterField, IFieldChoice, ParameterField } from './formFields';
@@ -124,6 +125,7 @@ export function TemplateForm(props: ITemplateFormProps): JSX.Element {
           ))}
         </ul>
       ) : null}
+      <RunsIn job={props.preview} cluster={props.cluster} trans={trans} />
       <TestOnlyLine view={props.testOnly} trans={trans} />
       <div className="jp-Hpc-submitRow">
         <button

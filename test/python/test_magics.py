@@ -459,6 +459,39 @@ def test_sbatch_from_a_template(kernel: Kernel, hpc: HpcEnv, cancel_after: list[
 
 
 @needs_slurm
+def test_jobs_run_in_the_folder_said(kernel: Kernel, hpc: HpcEnv, cancel_after: list[str]) -> None:
+    """Issue 14 point 5: %%sbatch runs in the notebook's folder, a template without chdir in the
+    home directory; each says where, and `pwd` in the job's output is that folder."""
+
+    def pwd_of(folder: str, job_id: str) -> str:
+        out = Path(folder) / f"slurm-{job_id}.out"
+        return str(wait_until(lambda: out.exists() and out.read_text().strip(), 90, f"{out} written"))
+
+    run = kernel.ok("%%sbatch -p debug --time=2\npwd\n")
+    job_id = submitted_id(run)
+    cancel_after.append(job_id)
+    assert f"runs in {hpc.work_dir}" in run.stdout
+    assert pwd_of(str(hpc.work_dir), job_id) == str(hpc.work_dir)
+
+    template = {"id": "magic-where", "title": "Where am I", "kind": "batch", "script": "pwd\n"}
+    (hpc.data_dir / "templates").mkdir(exist_ok=True)
+    (hpc.data_dir / "templates" / "magic-where.json").write_text(json.dumps(template))
+    run = kernel.ok("%sbatch --template magic-where")
+    job_id = submitted_id(run)
+    cancel_after.append(job_id)
+    folder = run.stdout.strip().rsplit("runs in ", 1)[-1]
+    assert folder.startswith("/") and folder != str(hpc.work_dir), run.stdout
+    try:
+        assert pwd_of(folder, job_id) == folder
+    finally:
+        (Path(folder) / f"slurm-{job_id}.out").unlink(missing_ok=True)
+
+    # the help says the rule
+    page = kernel.ok("%sbatch?").reply["content"]["payload"][0]["data"]["text/plain"]
+    assert "Where the job runs: on a local cluster, in the notebook's folder" in page
+
+
+@needs_slurm
 def test_squeue_filters_and_other_users(kernel: Kernel, cancel_after: list[str]) -> None:
     job_id = submitted_id(kernel.ok("%%sbatch --hold -p debug\nsleep 1\n"))
     cancel_after.append(job_id)

@@ -50,6 +50,18 @@ export async function openHpcSidebar(page: Page): Promise<void> {
 }
 
 /**
+ * Open "HPC Jobs" (the queue at full size) from the View menu, as a user
+ * would; resolve with its queue view.
+ */
+export async function openJobsPanel(page: Page): Promise<Locator> {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: /^View$/ }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^HPC Jobs$/ }).click();
+  const panel = page.locator('#jp-hpc-jobs');
+  await expect(panel).toBeVisible();
+  return panel.locator('.jp-Hpc-queue');
+}
+
+/**
  * Run a command (a Slurm one, with the test's SLURM_CONF) without a shell;
  * resolve with its exit status and output whether it fails or not.
  */

@@ -13,7 +13,7 @@ import { expect, Page, test } from '@playwright/test';
 
 import { NO_ACCOUNTING_MESSAGE } from '../../protocol/history';
 import { IStartedLab, startLab } from './global-setup';
-import { hpcApi, openHpcSidebar, openLab, runCommand, server } from './helpers';
+import { hpcApi, openHpcSidebar, openJobsPanel, openLab, runCommand, server } from './helpers';
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -91,7 +91,7 @@ test('a finished template job in the history: Run again opens its form with its 
 
   // Run again: the template's form, in the sidebar, with the values the job used
   await details.locator('[data-action="run-again"]').click();
-  const form = page.locator('#jp-hpc-templates .jp-Hpc-templateForm[data-template-id="thalamus-analysis"]');
+  const form = page.locator('#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="thalamus-analysis"]');
   await expect(form).toBeVisible();
   const param = (name: string) => form.locator(`[data-param="${name}"]`).locator('input, select, textarea');
   await expect(param('bins')).toHaveValue(bins);
@@ -123,9 +123,11 @@ test('a finished template job in the history: Run again opens its form with its 
   submitted.push(againId);
   expect(againId).not.toBe('');
   expect(againId).not.toBe(firstId);
-  await expect(page.locator(`#jp-hpc-queue .jp-Hpc-jobRow[data-job-id="${againId}"]`)).toBeVisible({
-    timeout: 60_000
-  });
+  // the submitted job is selected in the sidebar's list of my jobs
+  await openHpcSidebar(page);
+  await expect(
+    page.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-cluster="local"][data-job-id="${againId}"]`)
+  ).toBeVisible({ timeout: 60_000 });
   const script = (await runCommand('scontrol', ['write', 'batch_script', againId, '-'])).stdout;
   expect(script).toContain(`--input in-${tag}.h5 --bins ${bins}\n`);
   expect(script).toContain('#SBATCH --mem=1G\n');
@@ -221,13 +223,9 @@ test.describe('a cluster without accounting', () => {
       throw new Error('no Lab');
     }
     await openLab(page, lab);
-    await openHpcSidebar(page);
-    await expect(page.locator('#jp-hpc-queue .jp-Hpc-queue')).toHaveAttribute('data-status', 'ok', {
-      timeout: 120_000
-    });
+    const queue = await openJobsPanel(page);
+    await expect(queue).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
     // from the HPC Jobs panel's toolbar
-    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^View$/ }).click();
-    await page.locator('.lm-Menu-itemLabel', { hasText: /^HPC Jobs$/ }).click();
     await page.locator('#jp-hpc-jobs .jp-Toolbar [data-command="hpc:open-history"]').click();
     const history = page.locator('#jp-hpc-history');
     const notice = history.locator('.jp-Hpc-historyNotice');
@@ -235,6 +233,6 @@ test.describe('a cluster without accounting', () => {
     await expect(notice).toHaveCount(1);
     await expect(history.locator('.jp-Hpc-jobTable, .jp-Hpc-historyDetails')).toHaveCount(0);
     // the queue is untouched
-    await expect(page.locator('#jp-hpc-queue .jp-Hpc-queue')).toHaveAttribute('data-status', 'ok');
+    await expect(queue).toHaveAttribute('data-status', 'ok');
   });
 });

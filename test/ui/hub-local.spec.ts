@@ -56,7 +56,7 @@ test('alice under /user/alice/: centre and own clusters, a centre template job, 
   const templates = alice.locator('#jp-hpc-templates');
   const item = templates.locator('.jp-Hpc-templateItem[data-template-id="centre-hello"][data-source="centre"]');
   await item.click();
-  const form = templates.locator('.jp-Hpc-templateForm[data-template-id="centre-hello"]');
+  const form = alice.locator('#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="centre-hello"]');
   await form.locator('[data-field="cluster"] select').selectOption('local');
   await expect(form.locator('.jp-Hpc-preview')).toHaveAttribute('data-state', 'ok');
   await form.locator('.jp-Hpc-submitRow button').click();
@@ -65,7 +65,7 @@ test('alice under /user/alice/: centre and own clusters, a centre template job, 
   const aliceJob = /Job (\d+)/.exec(await toast.innerText())?.[1] ?? '';
   jobs.push(aliceJob);
   expect((await runCommand('squeue', ['-h', '-j', aliceJob, '-o', '%u|%j'])).stdout.trim()).toBe('alice|centre-hello');
-  const aliceRow = alice.locator(`#jp-hpc-queue .jp-Hpc-jobRow[data-job-id="${aliceJob}"]`);
+  const aliceRow = alice.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-job-id="${aliceJob}"]`);
   await expect(aliceRow).toBeVisible({ timeout: 60_000 });
   await expect(aliceRow).toHaveClass(/jp-mod-selected/);
 
@@ -125,9 +125,9 @@ test('alice under /user/alice/: centre and own clusters, a centre template job, 
   await expect(
     bob.locator('#jp-hpc-templates .jp-Hpc-templateItem[data-template-id="centre-hello"][data-source="centre"]')
   ).toBeVisible();
-  const bobQueue = bob.locator('#jp-hpc-queue');
-  await expect(bobQueue.locator(`.jp-Hpc-jobRow[data-job-id="${bobJob}"]`)).toBeVisible({ timeout: 60_000 });
-  await expect(bobQueue.locator(`.jp-Hpc-jobRow[data-job-id="${aliceJob}"]`)).toHaveCount(0);
+  const bobJobs = bob.locator('#jp-hpc-my-jobs');
+  await expect(bobJobs.locator(`.jp-Hpc-myJob[data-job-id="${bobJob}"]`)).toBeVisible({ timeout: 60_000 });
+  await expect(bobJobs.locator(`.jp-Hpc-myJob[data-job-id="${aliceJob}"]`)).toHaveCount(0);
   await expect(bob.locator('#jp-hpc-sets .jp-Hpc-sets')).toHaveAttribute('data-state', 'ok');
   await expect(bob.locator(`#jp-hpc-sets .jp-Hpc-set[data-set-id="${setId}"]`)).toHaveCount(0);
   await expect(bob.locator('#jp-hpc-sets .jp-Hpc-setName', { hasText: name })).toHaveCount(0);

@@ -72,7 +72,7 @@ test('alice’s Lab runs as a Slurm job: sidebar, %sbatch and a Dask set from in
   ).toBeVisible({
     timeout: 120_000
   });
-  await expect(page.locator(`#jp-hpc-queue .jp-Hpc-jobRow[data-job-id="${serverJob}"]`)).toBeVisible({
+  await expect(page.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-job-id="${serverJob}"]`)).toBeVisible({
     timeout: 60_000
   });
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'crypto';
 import { expect, Page, test } from '@playwright/test';
 
 import { JOBS_PANEL_COLUMNS } from '../../src/jobs-panel/columns';
-import { openLab, runCommand, server } from './helpers';
+import { openHpcSidebar, openLab, runCommand, server } from './helpers';
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -134,5 +134,46 @@ test("the toolbar's Hold and Release follow the selected job's new state", async
     await expect(row).toHaveAttribute('aria-selected', 'true');
   } finally {
     await runCommand('scancel', [id]);
+  }
+});
+
+test('the sidebar lists my active jobs compactly and links each cluster; a click opens HPC Jobs with that job selected', async ({
+  page
+}) => {
+  const tag = randomBytes(4).toString('hex');
+  const held = await sbatch(['-J', `hpc-compact-${tag}`, '--hold', '--time=7', '--wrap', 'true']);
+  try {
+    await openLab(page);
+    await openHpcSidebar(page);
+    const item = page.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-cluster="local"][data-job-id="${held}"]`);
+    await expect(item).toBeVisible({ timeout: 120_000 });
+    // id, name, state, time left: one line
+    await expect(item.locator('.jp-Hpc-myJobId')).toHaveText(held);
+    await expect(item.locator('.jp-Hpc-myJobName')).toHaveText(`hpc-compact-${tag}`);
+    await expect(item.locator('.jp-Hpc-myJobState')).toHaveText('PENDING');
+    await expect(item.locator('.jp-Hpc-myJobLeft')).toHaveText('7:00');
+
+    // the cluster's link opens its queue in the main area too
+    const broken = page.locator('.jp-Hpc-cluster[data-cluster="broken"] .jp-Hpc-clusterJobs');
+    await expect(broken).toBeVisible({ timeout: 150_000 });
+    await broken.click();
+    await expect(page.locator('#jp-hpc-jobs .jp-Hpc-queue')).toHaveAttribute('data-cluster', 'broken');
+    await page
+      .locator('#jp-main-dock-panel .lm-TabBar-tab', { hasText: 'HPC Jobs' })
+      .locator('.lm-TabBar-tabCloseIcon')
+      .click();
+    await expect(page.locator('#jp-hpc-jobs')).toHaveCount(0);
+
+    await item.click();
+    const panel = page.locator('#jp-hpc-jobs');
+    await expect(panel).toBeVisible();
+    await expect(panel.locator(`.jp-Hpc-jobRow[data-job-id="${held}"]`)).toHaveAttribute('aria-selected', 'true');
+    await expect(panel.locator('.jp-Hpc-jobsPanelDetails')).toHaveAttribute('data-job-id', held);
+
+    // an ended job leaves the list
+    await runCommand('scancel', [held]);
+    await expect(item).toHaveCount(0, { timeout: 60_000 });
+  } finally {
+    await runCommand('scancel', [held]);
   }
 });

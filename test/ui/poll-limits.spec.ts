@@ -8,7 +8,7 @@ import { execFileSync } from 'child_process';
 import { expect, Locator, Page, test } from '@playwright/test';
 
 import { IStartedLab, startLab } from './global-setup';
-import { hpcApi, openHpcSidebar, openLab } from './helpers';
+import { hpcApi, openJobsPanel, openLab } from './helpers';
 
 const POLL_INTERVAL_S = 1;
 /** Job queries of any kind: own jobs (squeue --user) or the whole queue. */
@@ -47,8 +47,7 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
 
 async function openQueue(page: Page, lab: IStartedLab, cluster: string): Promise<Locator> {
   await openLab(page, lab);
-  await openHpcSidebar(page);
-  const queue = page.locator('#jp-hpc-queue .jp-Hpc-queue');
+  const queue = await openJobsPanel(page);
   await expect(queue).toHaveAttribute('data-cluster', cluster, { timeout: 120_000 });
   await expect(queue).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
   return queue;

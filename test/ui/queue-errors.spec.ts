@@ -15,7 +15,7 @@ import * as path from 'path';
 import { expect, Locator, Page, test } from '@playwright/test';
 
 import { IStartedLab, startLab } from './global-setup';
-import { openHpcSidebar, openLab, runCommand } from './helpers';
+import { openJobsPanel, openLab, runCommand } from './helpers';
 
 const POLL_INTERVAL_S = 2;
 
@@ -60,8 +60,7 @@ async function openQueue(page: Page): Promise<Locator> {
     throw new Error('no Lab');
   }
   await openLab(page, lab);
-  await openHpcSidebar(page);
-  const queue = page.locator('#jp-hpc-queue .jp-Hpc-queue');
+  const queue = await openJobsPanel(page);
   await expect(queue).toHaveAttribute('data-cluster', 'flaky', { timeout: 120_000 });
   await expect(queue).toHaveAttribute('data-connection', 'open');
   await expect(queue).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });

@@ -6,7 +6,7 @@
 import { expect, Page, test, WebSocketRoute } from '@playwright/test';
 
 import { fakeJobRow as row, fakeSnapshot, routeFakeClusters } from './fake-queue';
-import { executeCommand, openHpcSidebar, openLab } from './helpers';
+import { executeCommand, openJobsPanel, openLab } from './helpers';
 
 const JOBS = 100_000;
 
@@ -71,8 +71,7 @@ function diff(added: string[][], removed: string[] = [], state: object = { statu
 test('100,000 jobs: only visible rows render; sort, filter, keyboard, diffs, select', async ({ page }) => {
   const companion = await fakeCompanion(page);
   await openLab(page);
-  await openHpcSidebar(page);
-  const queue = page.locator('#jp-hpc-queue .jp-Hpc-queue');
+  const queue = await openJobsPanel(page);
   const rows = queue.locator('.jp-Hpc-jobRow');
   const count = queue.locator('.jp-Hpc-queueCount');
 
@@ -155,8 +154,7 @@ test('100,000 jobs: only visible rows render; sort, filter, keyboard, diffs, sel
 test('Slurm errors, a dropped connection, All users, and job-ended notifications', async ({ page }) => {
   const companion = await fakeCompanion(page);
   await openLab(page);
-  await openHpcSidebar(page);
-  const queue = page.locator('#jp-hpc-queue .jp-Hpc-queue');
+  const queue = await openJobsPanel(page);
   await expect(queue).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
   expect(companion.received).toContainEqual({ type: 'notifications', enabled: true });
   expect(companion.received).toContainEqual({ type: 'subscribe', cluster: 'local', all: false });

@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import { expect, Page, test } from '@playwright/test';
 
-import { executeCommand, openHpcSidebar, openLab, runCommand } from './helpers';
+import { executeCommand, openJobsPanel, openLab, runCommand } from './helpers';
 
 /**
  * The companion polls squeue every 5 s: a new job shows within one
@@ -42,8 +42,7 @@ async function squeueState(id: string): Promise<string> {
  */
 async function openQueue(page: Page) {
   await openLab(page);
-  await openHpcSidebar(page);
-  const queue = page.locator('#jp-hpc-queue .jp-Hpc-queue');
+  const queue = await openJobsPanel(page);
   // The cluster list comes from the clusters model; `broken` may hold its
   // reply for as long as Slurm takes to fail there.
   await expect(queue).toHaveAttribute('data-cluster', 'local', { timeout: 120_000 });
@@ -75,15 +74,17 @@ test('a submitted job shows, its output is followed, and it is cancelled from th
 
     // The job runs (the debug partition has an idle node) and prints.
     await expect(row).toHaveAttribute('data-state', 'RUNNING', { timeout: 30_000 });
-    await page.locator('#jp-hpc-sidebar [data-command="hpc:tail-job-output"]').click();
+    await page.locator('#jp-hpc-jobs [data-command="hpc:tail-job-output"]').click();
     const tail = page.locator(`.jp-Hpc-outputTail[data-job-id="${id}"][data-stream="stdout"]`);
     await expect(tail).toBeVisible();
     await expect(tail.locator('.jp-Hpc-outputTailText')).toContainText(`hello-from-${tag}`, { timeout: 30_000 });
 
-    // Cancel: select the row, the Cancel button, confirm.
+    // Cancel: back to HPC Jobs (the tail is a tab of the main area too), select the row, the
+    // Cancel button, confirm.
+    await openJobsPanel(page);
     await row.click();
     await expect(row).toHaveClass(/jp-mod-selected/);
-    await page.locator('#jp-hpc-sidebar [data-command="hpc:cancel-jobs"]').click();
+    await page.locator('#jp-hpc-jobs [data-command="hpc:cancel-jobs"]').click();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('Cancel 1 job on local?');
     await expect(dialog.locator(`[data-job-id="${id}"]`)).toContainText(`hpc-ui-${tag}`);
@@ -97,10 +98,10 @@ test('a submitted job shows, its output is followed, and it is cancelled from th
       .toMatch(/^(gone|CANCELLED)$/);
     expect(['', 'CANCELLED']).toContain(await squeueState(id));
 
-    // My job ended: one notification says so.
-    await expect(
-      page.locator('.Toastify__toast').filter({ hasText: `Job ${id} (hpc-ui-${tag}) on local` })
-    ).toContainText('CANCELLED', { timeout: 30_000 });
+    // My job ended: one notification says so, as news, not a warning: I cancelled it (issue 14 point 5).
+    const ended = page.locator('.Toastify__toast').filter({ hasText: `Job ${id} (hpc-ui-${tag}) on local` });
+    await expect(ended).toContainText('cancelled by you', { timeout: 30_000 });
+    await expect(ended).toHaveClass(/Toastify__toast--info/);
   } finally {
     await runCommand('scancel', [id]);
   }

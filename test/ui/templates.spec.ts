@@ -61,7 +61,9 @@ async function openTemplate(page: Page, id: string, source = 'centre'): Promise<
   const item = section.locator(`.jp-Hpc-templateItem[data-template-id="${id}"][data-source="${source}"]`);
   await item.click();
   await expect(item).toHaveAttribute('aria-current', 'true');
-  const form = section.locator(`.jp-Hpc-templateForm[data-template-id="${id}"][data-source="${source}"]`);
+  const form = page.locator(
+    `#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="${id}"][data-source="${source}"]`
+  );
   await expect(form).toBeVisible();
   return form;
 }
@@ -167,6 +169,8 @@ test('pick a template, change parameters, the preview follows, submit: the job i
     await expect(options.filter({ hasText: /^--cpus-per-task=3$/ })).toHaveCount(1);
     await expect(options.filter({ hasText: /^--mem=1G$/ })).toHaveCount(1);
     await expect(options.filter({ hasText: new RegExp(`^--chdir=${work}$`) })).toHaveCount(1);
+    // the form says where the job runs
+    await expect(form.locator('.jp-Hpc-runsIn')).toHaveAttribute('data-folder', work);
 
     // The browser's own checks: a bound and a pattern, at their fields.
     const submit = form.locator('.jp-Hpc-submitRow button');
@@ -196,8 +200,8 @@ test('pick a template, change parameters, the preview follows, submit: the job i
     const squeue = await runCommand('squeue', ['-h', '-j', id, '-o', '%j|%C']);
     expect(squeue.stdout.trim()).toBe('thalamus-analysis|3');
 
-    // The queue shows the new job, selected.
-    const row = page.locator(`#jp-hpc-queue .jp-Hpc-jobRow[data-job-id="${id}"]`);
+    // The sidebar's list of my jobs shows the new job, selected.
+    const row = page.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-job-id="${id}"]`);
     await expect(row).toBeVisible({ timeout: 60_000 });
     await expect(row).toHaveClass(/jp-mod-selected/);
 
@@ -209,6 +213,32 @@ test('pick a template, change parameters, the preview follows, submit: the job i
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+});
+
+test('a template picked in the sidebar opens in the main area, its form beside the preview, and is there again after a reload', async ({
+  page
+}) => {
+  const form = await openTemplate(page, 'thalamus-analysis');
+  // the main area, not the sidebar: the sidebar keeps the list only
+  await expect(page.locator('#jp-main-dock-panel #jp-hpc-template-panel')).toBeVisible();
+  await expect(page.locator('#jp-hpc-sidebar .jp-Hpc-templateForm')).toHaveCount(0);
+  await expect(page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'Template: ' })).toBeVisible();
+  // side by side: the preview starts right of the fields, level with them
+  await expect(form.locator('.jp-Hpc-preview')).toHaveAttribute('data-state', /ok|none|pending/);
+  const field = await form.locator('[data-param="bins"]').boundingBox();
+  const preview = await form.locator('.jp-Hpc-preview').boundingBox();
+  expect(field && preview, 'both laid out').toBeTruthy();
+  expect(preview!.x).toBeGreaterThanOrEqual(field!.x + field!.width);
+  expect(preview!.y).toBeLessThan(field!.y + field!.height);
+
+  // the layout restorer brings the same template back
+  await page.reload();
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 120_000 });
+  await expect(
+    page.locator(
+      '#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="thalamus-analysis"][data-source="centre"]'
+    )
+  ).toBeVisible({ timeout: 60_000 });
 });
 
 test('"Submit to cluster…" on a .sh file in the file browser', async ({ page, request }) => {
@@ -231,6 +261,8 @@ test('"Submit to cluster…" on a .sh file in the file browser', async ({ page, 
   const cluster = dialog.locator('select[name="cluster"]');
   await expect(cluster.locator('option[value="local"]')).toHaveCount(1);
   await cluster.selectOption('local');
+  // the script's own #SBATCH --chdir is where it runs: shown as such
+  await expect(dialog.locator('input[name="chdir"]')).toHaveValue('/tmp');
   const args = dialog.locator('input[name="args"]');
   // An unclosed quote is refused in the dialog, which stays open.
   await args.fill('--hold --comment="made by');
@@ -251,9 +283,52 @@ test('"Submit to cluster…" on a .sh file in the file browser', async ({ page, 
     .filter({ hasText: `Job ${id}` })
     .getByRole('button', { name: 'Show in queue' })
     .click();
-  const row = page.locator(`#jp-hpc-queue .jp-Hpc-jobRow[data-job-id="${id}"]`);
+  const row = page.locator(`#jp-hpc-my-jobs .jp-Hpc-myJob[data-job-id="${id}"]`);
   await expect(row).toBeVisible({ timeout: 60_000 });
   await expect(row).toHaveClass(/jp-mod-selected/);
+});
+
+test('"Submit to cluster…" runs a script in its own folder by default, shown in the dialog', async ({
+  page,
+  request
+}) => {
+  const tag = randomBytes(4).toString('hex');
+  const folder = `hpc-ui-where-${tag}`;
+  const { url, token } = server();
+  const made = await request.put(`${url}api/contents/${folder}`, {
+    headers: { Authorization: `token ${token}` },
+    data: { type: 'directory' }
+  });
+  expect(made.ok(), await made.text()).toBe(true);
+  const name = `where-${tag}.sh`;
+  await createFile(request, `${folder}/${name}`, '#!/bin/bash\npwd\n');
+  await openLabWithClusters(page);
+  const root = await page.evaluate(
+    () => JSON.parse(document.getElementById('jupyter-config-data')?.textContent ?? '{}').serverRoot as string
+  );
+  const expected = path.join(root, folder);
+  try {
+    await page.locator('.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="filebrowser"]').click();
+    await page.locator('.jp-DirListing-item', { hasText: folder }).dblclick();
+    const item = page.locator('.jp-DirListing-item[data-file-type="hpc-batch-script"]', { hasText: name });
+    await item.click({ button: 'right' });
+    await page.locator('.lm-Menu-item[data-command="hpc:submit-file"]').click();
+
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('select[name="cluster"]').selectOption('local');
+    // the folder it runs in, shown before Submit
+    await expect(dialog.locator('input[name="chdir"]')).toHaveValue(expected);
+    await dialog.locator('.jp-mod-accept').click();
+    const id = await toastJobId(page, fileSubmitted(`${folder}/${name}`));
+
+    // the job's own `pwd`, in its output file in that folder
+    const out = path.join(expected, `slurm-${id}.out`);
+    await expect
+      .poll(() => (fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : ''), { timeout: 120_000 })
+      .toBe(`${expected}\n`);
+  } finally {
+    fs.rmSync(expected, { recursive: true, force: true });
+  }
 });
 
 test('"Submit to cluster…" in the editor saves the script first', async ({ page, request }) => {
@@ -323,7 +398,7 @@ test('duplicate a centre template, edit its JSON with field errors, save the for
   const copyItem = section.locator(`.jp-Hpc-templateItem[data-template-id="${copyId}"][data-source="personal"]`);
   await expect(copyItem.locator('.jp-Hpc-sourceBadge')).toHaveText('personal');
   await expect(copyItem).toHaveAttribute('aria-current', 'true');
-  const copyForm = section.locator(`.jp-Hpc-templateForm[data-template-id="${copyId}"]`);
+  const copyForm = page.locator(`#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="${copyId}"]`);
   await expect(param(copyForm, 'bins')).toHaveValue('77');
   await expect(copyForm.locator('[data-param="bins"] .jp-Hpc-fieldBounds')).toHaveText('1–500');
 
@@ -343,13 +418,15 @@ test('duplicate a centre template, edit its JSON with field errors, save the for
   const savedParameters = (saved.body as { parameters: { [name: string]: { default: unknown } } }).parameters;
   expect(savedParameters.bins.default).toBe(88);
   expect(savedParameters.memory.default).toBe('2G');
-  const savedForm = section.locator(`.jp-Hpc-templateForm[data-template-id="${savedId}"]`);
+  const savedForm = page.locator(`#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="${savedId}"]`);
   await expect(param(savedForm, 'bins')).toHaveValue('88');
 
   // Delete asks first; then both personal templates are gone.
   for (const id of [savedId, copyId]) {
     await section.locator(`.jp-Hpc-templateItem[data-template-id="${id}"]`).click();
-    await section.locator(`.jp-Hpc-templateForm[data-template-id="${id}"] [data-action="delete"]`).click();
+    await page
+      .locator(`#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="${id}"] [data-action="delete"]`)
+      .click();
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     await expect(section.locator(`.jp-Hpc-templateItem[data-template-id="${id}"]`)).toHaveCount(0);
   }

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { FastifyInstance } from 'fastify';
 import type { TestOnlyAnswer } from '../../../protocol/resources';
 import { Cluster, ClusterRegistry } from '../clusters';
@@ -59,7 +60,10 @@ export function templateRoutes(
         ]);
       }
     }
-    const job = renderTemplate(template, request.params);
+    // a job of no folder runs in the user's home: sbatch's own default over SSH, said for local runs
+    const local =
+      request.cluster !== undefined && (registry.get(request.cluster)?.config.transport ?? 'local') === 'local';
+    const job = renderTemplate(template, request.params, local ? { chdir: homedir() } : {});
     if (request.cluster !== undefined) {
       await checkOnCluster(clusterNamed(registry, request.cluster), job);
     }

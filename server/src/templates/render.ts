@@ -15,10 +15,19 @@ export interface RenderedJob {
 /**
  * Renders a (loaded, checked) template with the user's parameter values. The script repeats
  * every option as an `#SBATCH` line for its reader; sbatch gets the same options as argv,
- * so the preview is exactly what runs. Throws FieldErrors naming each bad parameter.
+ * so the preview is exactly what runs. `defaults.chdir`: the folder the job runs in when the
+ * template has no chdir. Throws FieldErrors naming each bad parameter.
  */
-export function renderTemplate(t: TemplateData, params: Record<string, unknown>): RenderedJob {
-  const { options, fill } = prepare(t, params);
+export function renderTemplate(
+  t: TemplateData,
+  params: Record<string, unknown>,
+  defaults: { chdir?: string } = {}
+): RenderedJob {
+  const prepared = prepare(t, params);
+  const { fill } = prepared;
+  // where the job runs when the template does not say: stated in the preview like any option
+  const hasChdir = prepared.options.some(o => o.startsWith('--chdir='));
+  const options = defaults.chdir && !hasChdir ? [...prepared.options, `--chdir=${defaults.chdir}`] : prepared.options;
   const setup = fill(t.setup.join('\n'), '/setup');
   const body = fill(t.script, '/script');
   return { options, script: composeScript(options, moduleLines(t.modules), setup, body) };

@@ -95,7 +95,12 @@ export function addTemplatePanel(
       }
       let panel = tracker.currentWidget;
       if (!panel || panel.isDisposed) {
-        panel = createTemplatePanel({ model, trans, queue: options.queue });
+        panel = createTemplatePanel({
+          model,
+          trans,
+          queue: options.queue,
+          serverSettings: app.serviceManager.serverSettings
+        });
         app.shell.add(panel, 'main');
         await tracker.add(panel);
       }

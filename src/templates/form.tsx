@@ -12,7 +12,7 @@ import { RunsIn } from './runsIn';
 import type { IJobTemplate, IRenderedJob } from './api';
 import type { FormValue, FormValues } from './values';
 import { ClusterField, IFieldChoice, ParameterField } from './formFields';
-import { partitionParameter } from './partitions';
+import { resourceParameter } from './partitions';
 import { SourceBadge } from './list';
 import type { ITestOnlyView } from './testOnly';
 import { TestOnlyLine } from './testOnlyView';
@@ -53,8 +53,11 @@ export interface ITemplateFormProps {
   canSubmit: boolean;
   submitting: boolean;
   testOnly: ITestOnlyView;
-  /** The chosen cluster's partitions, for the template's partition parameter. */
-  partitionChoices: ReadonlyArray<IFieldChoice>;
+  /**
+   * The chosen cluster's partitions, and the user's accounts and QOS there, for the parameters
+   * that are the template's partition, account and QOS; an empty list keeps a free text field.
+   */
+  siteChoices: { [resource in SiteResource]: ReadonlyArray<IFieldChoice> };
   /** Values proposed beside their fields ("Run again" of a job that used less than it asked). */
   suggestions?: FormValues;
   actions: ITemplateFormActions;
@@ -68,10 +71,21 @@ function domId(...parts: string[]): string {
   return ['jp-Hpc-template', ...parts].join('-').replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+/** The resources whose values the site lists: partitions, and accounts and QOS with accounting. */
+export type SiteResource = 'partition' | 'account' | 'qos';
+const SITE_RESOURCES: SiteResource[] = ['partition', 'account', 'qos'];
+
 export function TemplateForm(props: ITemplateFormProps): JSX.Element {
   const { template, values, errors, actions, trans } = props;
   const base = domId(template.source, template.id);
-  const partitionParam = partitionParameter(template);
+  // parameter name -> the site's choices for it
+  const choices = new Map<string, ReadonlyArray<IFieldChoice>>();
+  for (const resource of SITE_RESOURCES) {
+    const param = resourceParameter(template, resource);
+    if (param !== null && props.siteChoices[resource].length > 0) {
+      choices.set(param, props.siteChoices[resource]);
+    }
+  }
   return (
     <section
       className="jp-Hpc-templateForm"
@@ -97,7 +111,7 @@ export function TemplateForm(props: ITemplateFormProps): JSX.Element {
             value={values[name]}
             error={errors[name]}
             onChange={value => actions.setValue(name, value)}
-            choices={name === partitionParam && props.partitionChoices.length ? props.partitionChoices : undefined}
+            choices={choices.get(name)}
             trans={trans}
           >
             <Suggestion

@@ -4,6 +4,7 @@
  * actions. The sidebar lists the templates; picking one shows it here.
  */
 import { MainAreaWidget, Notification } from '@jupyterlab/apputils';
+import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { VDomRenderer } from '@jupyterlab/ui-components';
 import * as React from 'react';
@@ -11,15 +12,18 @@ import * as React from 'react';
 import type { IHpcQueue } from '../tokens';
 import type { TemplateSource } from './api';
 import { deleteTemplate, duplicateAndEdit, editTemplate, saveAsTemplate } from './dialogs';
-import { ITemplateFormActions, TemplateForm } from './form';
+import { ITemplateFormActions, ITemplateFormProps, TemplateForm } from './form';
 import type { TemplatesModel } from './model';
-import { partitionChoices } from './partitions';
+import { partitionChoices, resourceParameter } from './partitions';
+import { AccountsCache, accountChoices, qosChoices } from './accounts';
 
 export class TemplateFormContent extends VDomRenderer<TemplatesModel> {
   constructor(options: TemplateFormContent.IOptions) {
     super(options.model);
     this._trans = options.trans;
     this._queue = options.queue;
+    this._accounts = new AccountsCache(options.serverSettings);
+    this._accounts.changed.connect(() => this.update());
     this.id = 'jp-hpc-template-form';
     this.addClass('jp-Hpc-templatePanel');
   }
@@ -55,7 +59,7 @@ export class TemplateFormContent extends VDomRenderer<TemplatesModel> {
         previewError={model.previewError}
         canSubmit={model.canSubmit}
         testOnly={model.testOnly}
-        partitionChoices={partitionChoices(model.chosenCluster, trans)}
+        siteChoices={this._siteChoices()}
         suggestions={model.suggestions}
         submitting={model.submitting}
         actions={this._actions}
@@ -112,6 +116,21 @@ export class TemplateFormContent extends VDomRenderer<TemplatesModel> {
     }
   };
 
+  /** The chosen cluster's partitions, and the accounts and QOS the user has there. */
+  private _siteChoices(): ITemplateFormProps['siteChoices'] {
+    const model = this.model;
+    const template = model.selected;
+    const accounts = this._accounts.get(model.cluster);
+    const accountParam = template ? resourceParameter(template, 'account') : null;
+    const account = accountParam === null ? '' : String(model.values[accountParam] ?? '');
+    return {
+      partition: partitionChoices(model.chosenCluster, this._trans),
+      account: accountChoices(accounts, this._trans),
+      qos: qosChoices(accounts, account, this._trans)
+    };
+  }
+
+  private _accounts: AccountsCache;
   private _queue: IHpcQueue | null;
   private _trans: TranslationBundle;
 }
@@ -122,6 +141,8 @@ export namespace TemplateFormContent {
     trans: TranslationBundle;
     /** Shows a submitted job; absent when the queue plugin is off. */
     queue: IHpcQueue | null;
+    /** Where the accounts are read from; the page's server by default. */
+    serverSettings?: ServerConnection.ISettings;
   }
 }
 

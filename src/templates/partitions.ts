@@ -9,10 +9,13 @@ import type { IHpcCluster } from '../tokens';
 import type { IJobTemplate } from './api';
 import type { IFieldChoice } from './formFields';
 
-/** The parameter that is the template's whole `partition` resource (`"{{partition}}"`), if any. */
-export function partitionParameter(template: IJobTemplate): string | null {
-  const resource = template.resources.partition;
-  const m = typeof resource === 'string' ? /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(resource) : null;
+/**
+ * The parameter that is the template's whole `resource` (e.g. `"partition": "{{partition}}"`), if
+ * any: the site's partitions, accounts or QOS are then its choices.
+ */
+export function resourceParameter(template: IJobTemplate, resource: 'partition' | 'account' | 'qos'): string | null {
+  const value = template.resources[resource];
+  const m = typeof value === 'string' ? /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(value) : null;
   const p = m ? template.parameters[m[1]] : undefined;
   return p && (p.type === 'string' || p.type === 'enum') && m ? m[1] : null;
 }

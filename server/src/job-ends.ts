@@ -2,7 +2,26 @@
  * What turns the poller's ended jobs into notifications a person wants: one per array (when its
  * last task ends, not one per task), and the jobs the user cancelled through us marked as such.
  */
+import { isFinalState } from '../../protocol/jobs';
 import type { JobEndedEvent } from '../../protocol/queue';
+
+/**
+ * Whether a task of the array is still in the queue, not ended ("123_4", "123_[5-10]"), among
+ * squeue's records by id; `stateOf` reads a record's state.
+ */
+export function arrayLive(
+  records: ReadonlyMap<string, string>,
+  array: string,
+  stateOf: (record: string) => string
+): boolean {
+  const prefix = `${array}_`;
+  for (const [id, record] of records) {
+    if (id.startsWith(prefix) && !isFinalState(stateOf(record))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** "123_4" or "123_[5-10]" → "123"; undefined for a job that is not an array task. */
 export function arrayJobOf(id: string): string | undefined {

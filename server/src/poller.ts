@@ -1,7 +1,7 @@
 import { JOB_FIELD_NAMES, isFinalState } from '../../protocol/jobs';
 import type { JobEndedEvent, QueueDiff, QueueState } from '../../protocol/queue';
 import { forEachRecord } from '../../protocol/records';
-import { createArrayEnds } from './job-ends';
+import { arrayLive, createArrayEnds } from './job-ends';
 import { changedBeyondClocks, createPollPace } from './poll-pace';
 import { collectAfterBigPoll } from './util/memory';
 import { recordFields, recordId } from './slurm/squeue';
@@ -79,17 +79,6 @@ const TIMINGS = process.env.HPC_COMPANION_TIMINGS === '1';
 
 function stateOf(record: string): string {
   return recordFields(record)[F_STATE];
-}
-
-/** Whether a task of the array is still in the queue, not ended ("123_4", "123_[5-10]"). */
-function arrayLive(records: ReadonlyMap<string, string>, array: string): boolean {
-  const prefix = `${array}_`;
-  for (const [id, record] of records) {
-    if (id.startsWith(prefix) && !isFinalState(stateOf(record))) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** Refused records in words, e.g. "1 job record from squeue could not be read (job 123: …)". */
@@ -257,7 +246,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     // sent even when nothing changed: the views' "Last updated" is the last good poll, so a quiet
     // queue and a frozen one look different; the first poll has nothing to compare with (no ended events)
     // an array's tasks: one event when the last one ends
-    const ends = first || ended.length === 0 ? [] : arrayEnds.collect(ended, array => arrayLive(next, array));
+    const ends = first || ended.length === 0 ? [] : arrayEnds.collect(ended, array => arrayLive(next, array, stateOf));
     emit({ ...state, added, changed, removed }, ends);
     if (!TIMINGS) {
       collectAfterBigPoll(output.length);

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 from conftest import JupyterServer, ServerFactory, free_port
-from test_magics import SLURM_CONF_LOCAL, needs_slurm, squeue_ids, wait_until
+from magics_kernel import SLURM_CONF_LOCAL, needs_slurm, squeue_ids, wait_until
 
 from jupyterlab_hpc.dashboards import allow_set_nodes
 from jupyterlab_hpc.server import dashboards

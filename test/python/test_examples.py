@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from test_magics import JOBS_MIME, make_env, needs_slurm, squeue_ids, stop_companion
+from magics_kernel import JOBS_MIME, make_env, needs_slurm, squeue_ids, stop_companion
 
 from jupyterlab_hpc.shared.launcher import default_main_js
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from test_magics import (  # noqa: F401  (cancel_after and kernel are fixtures: module-scoped here too)
+from magics_kernel import (  # noqa: F401  (cancel_after and kernel are fixtures: module-scoped here too)
     SLURM_CONF_LOCAL,
     HpcEnv,
     Kernel,

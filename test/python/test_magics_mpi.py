@@ -3,7 +3,7 @@ Debian's Open MPI), in a real Slurm job; stopping the set leaves no job behind."
 
 from __future__ import annotations
 
-from test_magics import (  # noqa: F401  (hpc and kernel are fixtures: module-scoped here too)
+from magics_kernel import (  # noqa: F401  (hpc and kernel are fixtures: module-scoped here too)
     HpcEnv,
     Kernel,
     hpc,

@@ -6,7 +6,7 @@ import json
 import re
 import time
 
-from test_magics import (  # noqa: F401  (cancel_after, hpc and kernel are fixtures: module-scoped here too)
+from magics_kernel import (  # noqa: F401  (cancel_after, hpc and kernel are fixtures: module-scoped here too)
     HpcEnv,
     Kernel,
     assert_one_line_error,

@@ -7,7 +7,7 @@ import json
 
 import websocket
 from conftest import ServerFactory
-from test_magics import SLURM_CONF_LOCAL, needs_slurm
+from magics_kernel import SLURM_CONF_LOCAL, needs_slurm
 
 REASON = "PrivateData=jobs here: ask hpc-support@example.org for a colleague's job"
 

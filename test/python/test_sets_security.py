@@ -4,7 +4,7 @@ certificate (Dask on TLS), %ipcluster connect the set's key; a client without th
 from __future__ import annotations
 
 import pytest
-from test_magics import (  # noqa: F401  (hpc and kernel are fixtures: module-scoped here too)
+from magics_kernel import (  # noqa: F401  (hpc and kernel are fixtures: module-scoped here too)
     HpcEnv,
     Kernel,
     hpc,

@@ -178,3 +178,17 @@ export async function runCell(panel: Locator, code: string): Promise<Locator> {
   await expect(ran.locator('.jp-InputPrompt')).toHaveText(/\[\d+\]/, { timeout: 180_000 });
   return ran;
 }
+
+/**
+ * The job id of the success toast that names `what`, added to `submitted` (the jobs a spec
+ * cancels at its end).
+ */
+export async function toastJobId(submitted: string[], page: Page, what: RegExp): Promise<string> {
+  const toast = page.locator('.Toastify__toast').filter({ hasText: what });
+  await expect(toast).toBeVisible();
+  const match = /Job (\d+)/.exec(await toast.innerText());
+  expect(match, 'the toast names the job').not.toBeNull();
+  const id = (match as RegExpExecArray)[1];
+  submitted.push(id);
+  return id;
+}

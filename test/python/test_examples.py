@@ -80,7 +80,11 @@ def test_demo_notebook_executes_headless(tmp_path: Path) -> None:
     assert [j["id"] for j in first[JOBS_MIME]["jobs"]] == [job_id]
     assert job_id in first["text/html"] and "analysis" in first["text/html"]
     assert "<table" in first["text/html"]
-    assert re.search(rf"^{job_id}\s+\S+\s+analysis", first["text/plain"], re.M)
+    # the text table: the job's row has its name under NAME (columns as protocol/jobs.ts places them)
+    lines = first["text/plain"].splitlines()
+    name_at = next(line for line in lines if line.startswith("JOBID")).index(" NAME ") + 1
+    row = next(line for line in lines if line.startswith(f"{job_id} "))
+    assert row[name_at:].split()[0] == "analysis", first["text/plain"]
 
     # The IPyParallel part ran on two engines, then the set and the job were cleaned up.
     assert "Connected: ipyparallel.Client with 2 engines" in printed

@@ -76,6 +76,8 @@ def test_sacct_returns_the_jobs_sacct_shows(kernel: Kernel, cancel_after: list[s
     assert "JOBID" in table["text/plain"] and "EXITCODE" in table["text/plain"] and "3:0" in table["text/plain"]
     assert "<table" in table["text/html"] and "hist-exit3" in table["text/html"]
     assert kernel.eval("[j['id'] for j in _v]", f"%sacct -j {job_id} -s F") == [job_id]
+    # a state over a time window (sacct alone would end the window at its start: nothing)
+    assert job_id in kernel.eval("[j['id'] for j in _v]", "%sacct -S now-1hours -s F")
     assert kernel.eval("[j['id'] for j in _v]", f"%sacct --name hist-exit3 -S now-1hours -j {job_id}") == [job_id]
 
 

@@ -38,6 +38,7 @@ describe('sacct', () => {
       `--format=${fixture('sacct-format.txt').trim()}`,
       '--user=hpcuser',
       '--starttime=now-1hours',
+      '--endtime=now',
       '--state=CD,F',
       '--name=a b',
       '--jobs=12,13_2'

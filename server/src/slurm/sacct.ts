@@ -70,6 +70,9 @@ export function sacctArgv(nonce: string, user: string, query: HistoryQuery, sacc
   }
   if (query.end !== undefined) {
     argv.push(`--endtime=${query.end}`);
+  } else if (query.state !== undefined) {
+    // with --state and no --endtime sacct ends the window at its start: nothing would match
+    argv.push('--endtime=now');
   }
   if (query.state !== undefined) {
     argv.push(`--state=${query.state}`);

@@ -30,6 +30,28 @@ export async function openLab(page: Page, lab: { url: string; token: string } = 
 }
 
 /**
+ * Resolve once the Lab's saved workspaces hold `text` (JupyterLab saves the layout shortly after
+ * a change), then open the Lab again without `reset`: what the layout restorer brings back.
+ */
+export async function reopenWithSavedLayout(
+  page: Page,
+  text: string,
+  lab: { url: string; token: string } = server()
+): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const reply = await fetch(`${lab.url}lab/api/workspaces`, { headers: { Authorization: `token ${lab.token}` } });
+        return reply.ok && (await reply.text()).includes(text);
+      },
+      { timeout: 30_000, message: `the saved workspace names ${text}` }
+    )
+    .toBe(true);
+  await page.goto(`${lab.url}lab?token=${lab.token}`);
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 120_000 });
+}
+
+/**
  * The HPC tab of the left sidebar.
  */
 export function hpcTab(page: Page) {

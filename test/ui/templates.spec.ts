@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { APIRequestContext, expect, Locator, Page, test } from '@playwright/test';
 
-import { openHpcSidebar, openLab, runCommand, server, toastJobId } from './helpers';
+import { openHpcSidebar, openLab, reopenWithSavedLayout, runCommand, server, toastJobId } from './helpers';
 
 /**
  * Job ids to cancel after the tests, whatever happens.
@@ -190,9 +190,8 @@ test('a template picked in the sidebar opens in the main area, its form beside t
   expect(preview!.x).toBeGreaterThanOrEqual(field!.x + field!.width);
   expect(preview!.y).toBeLessThan(field!.y + field!.height);
 
-  // the layout restorer brings the same template back
-  await page.reload();
-  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 120_000 });
+  // the layout restorer brings the same template back (`openLab`'s URL resets the layout: not a reload)
+  await reopenWithSavedLayout(page, 'hpc-template:hpc-template');
   await expect(
     page.locator(
       '#jp-hpc-template-form .jp-Hpc-templateForm[data-template-id="thalamus-analysis"][data-source="centre"]'

@@ -37,6 +37,15 @@ acct_conf_expr() {
     fi
 }
 
+# acct_max_job_id C: the highest job id the accounting database holds for cluster C (0: none yet)
+acct_max_job_id() {
+    local n
+    n=$(mariadb --no-defaults --socket="$DB_SOCKET" -u root -N -B \
+        -e "SELECT COALESCE(MAX(id_job), 0) FROM slurm_acct_db.\`${1}_job_table\`" 2>/dev/null) || n=0
+    [[ "$n" =~ ^[0-9]+$ ]] || n=0
+    echo "$n"
+}
+
 # ------------------------------------------------------------------ mariadb
 
 mariadb_pid() { pid_of "$DB_DIR/mysqld.pid" mariadbd "$DB_DIR"; }

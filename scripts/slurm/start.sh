@@ -66,6 +66,17 @@ prepare_cluster() {
     local expr="s|@CLUSTER@|$c|g; s|@NODE@|$NODE|g; s|@ADDR@|$ADDR|g; s|@DIR@|$d|g"
     expr+="; s|@CTLD_PORT@|$(ctld_port "$c")|g; s|@SLURMD_PORT@|$(slurmd_port "$c")|g"
     expr+="; s|@CPUS@|$CPUS|g; s|@MEM@|$MEM|g; s|@DBD_PORT@|$DBD_PORT|g; $(acct_conf_expr "$c")"
+    # A clean start keeps the accounting database (history is history): new job ids continue after
+    # its last one for this cluster, so an id is never two jobs in sacct (Run again finds the right
+    # one). Slurm reads FirstJobId only without saved state; running daemons keep their conf's.
+    local first=1
+    if [ $running = 1 ]; then
+        first=$(sed -n 's/^FirstJobId=//p' "$conf" 2>/dev/null)
+        first=${first:-1}
+    elif has_accounting "$c"; then
+        first=$(($(acct_max_job_id "$c") + 1))
+    fi
+    expr+="; s|@FIRST_JOB_ID@|$first|g"
     if [ $running = 1 ]; then
         # never change the conf under running daemons (scontrol would then disagree with them)
         sed -e "$expr" "$FIXTURE_SRC/slurm.conf.tmpl" | cmp -s - "$conf" ||

@@ -2,7 +2,7 @@
 # shared by the clusters in ACCT_CLUSTERS. Sourced by lib.sh; does nothing by itself.
 #
 # Layout of $FIXTURE_DIR/accounting/ (the database outlives stop/start: history is history;
-# job ids restart at 1 after a clean start, and sacct shows the newest job of an id):
+# after a clean start a cluster's job ids continue after its last one here: start.sh, FirstJobId):
 #   mysql/          MariaDB's datadir (owner mysql, 700), with mysqld.sock, mysqld.pid, mysqld.err
 #   slurmdbd.conf   600 (slurmdbd refuses any other mode)   slurmdbd.pid, slurmdbd.log
 #   registered      what sacctmgr was given (clusters, accounts, users), so a warm start skips it

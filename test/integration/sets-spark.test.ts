@@ -14,7 +14,9 @@ import { SetsCompanion, liveSetJobs, runPython, startSetsCompanion, venv, waitFo
  * the SparkSession of the snippet the template declares counts with 2 executors; stop leaves
  * no job. Needs pyspark in the venv and Java 17 (scripts/setup.sh installs both).
  */
-jest.setTimeout(240_000);
+// above the sum of each test's own deadlines (start 150 s + the count 180 s + stop 30 s; scale:
+// 150 + 120 + 60 + 90 + 60 s), so a slow machine fails at the step that was slow, with its words
+jest.setTimeout(540_000);
 
 /** Runs the template's snippet, waits for 2 executors, counts, and reports what the master says. */
 const SPARK_CHECK = `

@@ -118,29 +118,21 @@ def _with_cluster(columns: Sequence[tuple[str, str]], several: bool) -> Sequence
     return ((("cluster", "CLUSTER"), *tuple(columns))) if several else columns
 
 
-class JobList(_Shown, Sequence[dict]):
-    """The jobs ``%squeue`` found: a sequence of dicts for code (``list(jobs)`` for a list),
-    a table for people.
+class _LazyJobs(Sequence[dict]):
+    """Jobs in segments (a cluster's records, a history group), each job's dict built by
+    ``_build(segment, index)`` when first asked for and kept."""
 
-    ``answers`` are the clusters' records; a job's dict is built when first asked for, so a
-    100k-job queue costs the kernel one split until code walks it. Tables show the first
-    ``DISPLAY_ROWS`` jobs. ``query`` is what was asked (cluster, user, all, states),
-    ``clusters`` the state of each cluster's poll (name, status, error, updatedAt).
-    """
-
-    def __init__(
-        self, answers: Iterable[JobRecords], query: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]
-    ) -> None:
-        self._answers = [a for a in answers if len(a)]
+    def _segments(self, sizes: Iterable[int]) -> None:
         self._starts: list[int] = []
         total = 0
-        for answer in self._answers:
+        for size in sizes:
             self._starts.append(total)
-            total += len(answer)
+            total += size
         self._len = total
         self._jobs: list[Optional[dict]] = [None] * total
-        self.query = dict(query)
-        self.clusters = [dict(c) for c in clusters]
+
+    def _build(self, segment: int, index: int) -> dict:
+        raise NotImplementedError
 
     def __len__(self) -> int:
         return self._len
@@ -157,19 +149,41 @@ class JobList(_Shown, Sequence[dict]):
         if index < 0:
             index += self._len
         if not 0 <= index < self._len:
-            raise IndexError("JobList index out of range")
+            raise IndexError(f"{type(self).__name__} index out of range")
         job = self._jobs[index]
         if job is None:
             k = bisect.bisect_right(self._starts, index) - 1
-            job = self._jobs[index] = self._answers[k].job(index - self._starts[k])
+            job = self._jobs[index] = self._build(k, index - self._starts[k])
         return job
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, (list, tuple, JobList)):
+        if isinstance(other, (list, tuple, type(self))):
             return list(self) == list(other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class JobList(_Shown, _LazyJobs):
+    """The jobs ``%squeue`` found: a sequence of dicts for code (``list(jobs)`` for a list),
+    a table for people.
+
+    ``answers`` are the clusters' records; a job's dict is built when first asked for, so a
+    100k-job queue costs the kernel one split until code walks it. Tables show the first
+    ``DISPLAY_ROWS`` jobs. ``query`` is what was asked (cluster, user, all, states),
+    ``clusters`` the state of each cluster's poll (name, status, error, updatedAt).
+    """
+
+    def __init__(
+        self, answers: Iterable[JobRecords], query: Mapping[str, Any], clusters: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self._answers = [a for a in answers if len(a)]
+        self._segments(len(a) for a in self._answers)
+        self.query = dict(query)
+        self.clusters = [dict(c) for c in clusters]
+
+    def _build(self, segment: int, index: int) -> dict:
+        return self._answers[segment].job(index)
 
     def _rows(self) -> list[dict]:
         # Slurm's NODELIST(REASON): the nodes of a running job, the reason of a waiting one.

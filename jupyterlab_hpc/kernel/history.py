@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional, Union, overload
+from typing import Any, Optional
 
 from ..protocol import HISTORY_COLUMNS
-from .display import DISPLAY_ROWS, _Shown, html_table, text_table, visible
+from .display import DISPLAY_ROWS, _LazyJobs, _Shown, html_table, text_table, visible
 
 COLUMNS: Sequence[tuple[str, str]] = tuple((c["key"], c["header"]) for c in HISTORY_COLUMNS)
 
@@ -52,7 +51,7 @@ def shown(job: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-class HistoryList(_Shown, Sequence[dict]):
+class HistoryList(_Shown, _LazyJobs):
     """The jobs ``%sacct`` found (array tasks one by one), each dict built when first asked
     for; ``notice`` is the one line of a cluster without accounting."""
 
@@ -61,42 +60,10 @@ class HistoryList(_Shown, Sequence[dict]):
         self.query = dict(reply.get("query") or {})
         self.notice: Optional[str] = None if reply.get("accounting") else str(reply.get("message") or "")
         self._groups = [g["jobs"] for g in reply.get("groups") or () if g.get("jobs")]
-        self._starts: list[int] = []
-        total = 0
-        for jobs in self._groups:
-            self._starts.append(total)
-            total += len(jobs)
-        self._len = total
-        self._jobs: list[Optional[dict]] = [None] * total
+        self._segments(len(jobs) for jobs in self._groups)
 
-    def __len__(self) -> int:
-        return self._len
-
-    @overload
-    def __getitem__(self, index: int) -> dict: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict]: ...
-
-    def __getitem__(self, index: Union[int, slice]) -> Union[dict, list[dict]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._len))]
-        if index < 0:
-            index += self._len
-        if not 0 <= index < self._len:
-            raise IndexError("HistoryList index out of range")
-        job = self._jobs[index]
-        if job is None:
-            k = bisect.bisect_right(self._starts, index) - 1
-            job = self._jobs[index] = dict(self._groups[k][index - self._starts[k]], cluster=self.cluster)
-        return job
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (list, tuple, HistoryList)):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+    def _build(self, segment: int, index: int) -> dict:
+        return dict(self._groups[segment][index], cluster=self.cluster)
 
     def caption(self) -> str:
         what = f"{len(self)} job{'s' if len(self) != 1 else ''}"
